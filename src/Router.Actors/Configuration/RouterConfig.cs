@@ -1,0 +1,91 @@
+namespace Router.Actors.Configuration;
+
+// The typed form of config.unified.yaml (../shared/contract/config.md). Keys are snake_case in
+// YAML and PascalCase here; ConfigLoader maps one to the other and validates everything.
+
+public sealed record RouterConfig
+{
+    public ServerConfig Server { get; init; } = new();
+    public AuthConfig Auth { get; init; } = new();
+    public WebSocketConfig WebSocket { get; init; } = new();
+    public LoggingConfig Logging { get; init; } = new();
+    public ClusterConfig Cluster { get; init; } = new();
+    public IReadOnlyList<ProviderConfig> Providers { get; init; } = [];
+    public ModelsConfig Models { get; init; } = new();
+
+    /// <summary>Path of the file this config was read from (for messages), or null when built in code.</summary>
+    public string? SourcePath { get; init; }
+}
+
+public sealed record ServerConfig
+{
+    public string Host { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 8317;
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+    public string ManagementKey { get; init; } = "";
+    /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
+    public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;
+}
+
+public sealed record AuthConfig
+{
+    /// <summary>Already expanded (`~` and `${ENV}`) and absolute.</summary>
+    public string Dir { get; init; } = "~/.router";
+    public string Store { get; init; } = "sqlite";
+    public string ConnectionString { get; init; } = "";
+}
+
+public sealed record WebSocketConfig
+{
+    public bool Enabled { get; init; } = true;
+    public string Path { get; init; } = "/v1/ws";
+    public int PingInterval { get; init; } = 30;
+}
+
+public sealed record LoggingConfig
+{
+    public string Level { get; init; } = "info";
+    public string Dir { get; init; } = "./logs";
+    public bool RequestLog { get; init; }
+}
+
+public sealed record ClusterConfig
+{
+    public bool Enabled { get; init; }
+    public string Hostname { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 4053;
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+}
+
+public sealed record ProviderConfig
+{
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public bool Enabled { get; init; } = true;
+    public string BaseUrl { get; init; } = "";
+    /// <summary>After `${ENV}` expansion; may contain empty strings (those are not accounts).</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Models { get; init; } = [];
+    /// <summary>Seconds for a whole upstream call.</summary>
+    public int Timeout { get; init; } = 120;
+    /// <summary>`max_in_flight`: concurrent calls one account may carry; 0 = unlimited.</summary>
+    public int MaxInFlight { get; init; }
+    /// <summary>`cooldown`: seconds an account rests after a 429 that carries no Retry-After.</summary>
+    public int Cooldown { get; init; } = 30;
+    /// <summary>Raw blocks whose keys later provider types define (oauth, clerk, service, health_check, ...).</summary>
+    public IReadOnlyDictionary<string, object?> Extra { get; init; } = new Dictionary<string, object?>();
+    /// <summary>1-based line of the provider's key in the file, for messages.</summary>
+    public int Line { get; init; }
+
+    /// <summary>The keys that are accounts: non-empty after expansion.</summary>
+    public IReadOnlyList<string> UsableKeys => ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToArray();
+}
+
+public sealed record ModelsConfig
+{
+    public IReadOnlyList<RouteConfig> Routing { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record RouteConfig(string Pattern, IReadOnlyList<string> Providers, int Line);
