@@ -25,6 +25,9 @@ public sealed record ServerConfig
     public string ManagementKey { get; init; } = "";
     /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;
+
+    // Keys are secrets: a record's generated ToString would print them.
+    public override string ToString() => $"ServerConfig {{ Host = {Host}, Port = {Port}, ApiKeys = {ApiKeys.Count} }}";
 }
 
 public sealed record AuthConfig
@@ -33,6 +36,8 @@ public sealed record AuthConfig
     public string Dir { get; init; } = "~/.router";
     public string Store { get; init; } = "sqlite";
     public string ConnectionString { get; init; } = "";
+
+    public override string ToString() => $"AuthConfig {{ Dir = {Dir}, Store = {Store} }}";
 }
 
 public sealed record WebSocketConfig
@@ -80,6 +85,9 @@ public sealed record ProviderConfig
 
     /// <summary>The keys that are accounts: non-empty after expansion.</summary>
     public IReadOnlyList<string> UsableKeys => ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToArray();
+
+    // Keys, headers and sub-blocks may hold secrets: a record's generated ToString would print them.
+    public override string ToString() => $"ProviderConfig {{ Name = {Name}, Type = {Type} }}";
 }
 
 public sealed record ModelsConfig

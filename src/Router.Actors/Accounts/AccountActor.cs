@@ -1,0 +1,142 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
+using Akka.Persistence;
+
+namespace Router.Actors.Accounts;
+
+/// <summary>
+/// One upstream account (one API key): owns its credential, concurrency slots, cooldown and health.
+/// A Cluster Sharding entity, so there is one owner per account on 1..N nodes. State transitions
+/// are persisted as events; counters ride along in periodic snapshots. The upstream HTTP call never
+/// runs here: the account hands out a lease and hears back the outcome.
+/// </summary>
+public sealed class AccountActor : ReceivePersistentActor, IWithTimers
+{
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SnapshotEvery = TimeSpan.FromSeconds(30);
+
+    private readonly AccountSpec _spec;
+    private readonly TimeSpan _leaseLifetime;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly Dictionary<string, DateTimeOffset> _leases = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private AccountState _state = new();
+    private bool _countersDirty;
+
+    public override string PersistenceId { get; }
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public AccountActor(AccountSpec spec, TimeSpan leaseLifetime, Func<DateTimeOffset>? clock = null)
+    {
+        _spec = spec;
+        _leaseLifetime = leaseLifetime;
+        _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        PersistenceId = "account-" + spec.EntityId;
+
+        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is AccountState s) _state = s; });
+        Recover<IAccountEvent>(e => _state = _state.Apply(e));
+
+        Command<AcquireLease>(_ => Sender.Tell(TryLease()));
+        Command<ReportOutcome>(OnOutcome);
+        Command<GetAccountStatus>(_ => Sender.Tell(Snapshot()));
+        Command<SweepLeases>(_ => SweepExpiredLeases());
+        Command<SaveCounters>(_ => SaveCountersIfDirty());
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("Account {0}: snapshot failed: {1}", _spec.Name, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    /// <summary>Props for a sharded entity: restarted with exponential backoff when it crashes.</summary>
+    public static Props PropsFor(AccountSpec spec, TimeSpan leaseLifetime) =>
+        BackoffSupervisor.Props(Backoff.OnFailure(
+            Props.Create(() => new AccountActor(spec, leaseLifetime, null)),
+            childName: "account",
+            minBackoff: TimeSpan.FromMilliseconds(200),
+            maxBackoff: TimeSpan.FromSeconds(30),
+            randomFactor: 0.2,
+            maxNrOfRetries: -1));
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("sweep", SweepLeases.Instance, SweepEvery);
+        Timers.StartPeriodicTimer("snapshot", SaveCounters.Instance, SnapshotEvery);
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        SaveCountersIfDirty();
+        base.PostStop();
+    }
+
+    private object TryLease()
+    {
+        var now = _clock();
+        if (_state.Health == AccountHealth.Unauthenticated)
+            return new LeaseDenied(_spec.EntityId, DenyReason.Unauthenticated, Snapshot());
+        if (_state.IsCoolingDown(now))
+            return new LeaseDenied(_spec.EntityId, DenyReason.CoolingDown, Snapshot());
+        if (_spec.MaxInFlight > 0 && _leases.Count >= _spec.MaxInFlight)
+            return new LeaseDenied(_spec.EntityId, DenyReason.Busy, Snapshot());
+
+        var id = Guid.NewGuid().ToString("N");
+        _leases[id] = now + _leaseLifetime;
+        return new LeaseGranted(new Lease(id, _spec.EntityId, _spec.Name, _spec.Credential), Snapshot());
+    }
+
+    private void OnOutcome(ReportOutcome report)
+    {
+        _leases.Remove(report.LeaseId);
+        var events = _state.Decide(report.Outcome, _clock(), _spec.DefaultCooldown);
+        _state = _state.Count(report.Outcome);
+        _countersDirty = true;
+        if (events.Count == 0)
+        {
+            Sender.Tell(Snapshot());
+            return;
+        }
+
+        var replyTo = Sender;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            _log.Info("Account {0}: {1}", _spec.Name, Describe(e));
+        });
+        DeferAsync(events[^1], _ => replyTo.Tell(Snapshot()));
+    }
+
+    private void SweepExpiredLeases()
+    {
+        var now = _clock();
+        foreach (var id in _leases.Where(l => l.Value <= now).Select(l => l.Key).ToList())
+            _leases.Remove(id);
+    }
+
+    private void SaveCountersIfDirty()
+    {
+        if (!_countersDirty) return;
+        _countersDirty = false;
+        SaveSnapshot(_state);
+    }
+
+    private AccountSnapshot Snapshot()
+    {
+        var now = _clock();
+        return new AccountSnapshot(
+            _spec.EntityId, _spec.Name, _state.EffectiveHealth(now), _state.HealthReason,
+            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters);
+    }
+
+    private static string Describe(IAccountEvent e) => e switch
+    {
+        CooldownStarted c => $"cooling down until {c.Until:O} ({c.Reason})",
+        HealthChanged h => $"now {h.Health.ToString().ToLowerInvariant()} ({h.Reason})",
+        _ => e.GetType().Name,
+    };
+
+    private sealed class SweepLeases { public static readonly SweepLeases Instance = new(); }
+
+    private sealed class SaveCounters { public static readonly SaveCounters Instance = new(); }
+}

@@ -1,0 +1,40 @@
+namespace Router.Actors.Accounts;
+
+// Messages of AccountActor. Every command names its entity, so the shard region can route it.
+
+public interface IAccountCommand
+{
+    string EntityId { get; }
+}
+
+/// <summary>Ask for a lease (credential + concurrency slot). Answer: LeaseGranted or LeaseDenied.</summary>
+public sealed record AcquireLease(string EntityId) : IAccountCommand;
+
+/// <summary>Give the slot back and say how the call went. Answer: AccountSnapshot.</summary>
+public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome Outcome) : IAccountCommand;
+
+/// <summary>Answer: AccountSnapshot. Also wakes the entity, which recovers its persisted state.</summary>
+public sealed record GetAccountStatus(string EntityId) : IAccountCommand;
+
+/// <summary>A credential and a slot, valid until the call reports its outcome or the lease expires.</summary>
+public sealed record Lease(string LeaseId, string EntityId, string AccountName, string Credential)
+{
+    // The credential must never reach a log line through a record's generated ToString.
+    public override string ToString() => $"Lease {{ LeaseId = {LeaseId}, Account = {AccountName} }}";
+}
+
+public sealed record LeaseGranted(Lease Lease, AccountSnapshot Snapshot);
+
+public enum DenyReason { CoolingDown, Unauthenticated, Busy, Unknown }
+
+public sealed record LeaseDenied(string EntityId, DenyReason Reason, AccountSnapshot? Snapshot);
+
+/// <summary>What an account tells about itself: no secrets.</summary>
+public sealed record AccountSnapshot(
+    string EntityId,
+    string Name,
+    AccountHealth Health,
+    string? HealthReason,
+    DateTimeOffset? CooldownUntil,
+    int InFlight,
+    AccountCounters Counters);

@@ -1,0 +1,71 @@
+namespace Router.Actors.Accounts;
+
+// The durable part of an account and the rules that change it. Pure: AccountActor persists the
+// events Decide returns and applies them; tests drive the rules without actors.
+
+public interface IAccountEvent;
+
+public sealed record CooldownStarted(DateTimeOffset Until, string Reason) : IAccountEvent;
+
+public sealed record HealthChanged(AccountHealth Health, string Reason, DateTimeOffset? Until = null) : IAccountEvent;
+
+public sealed record AccountCounters(long Requests = 0, long Succeeded = 0, long Failed = 0, long RateLimited = 0);
+
+public sealed record AccountState
+{
+    /// <summary>Consecutive transient failures that mark an account degraded.</summary>
+    public const int DegradeAfterFailures = 3;
+
+    /// <summary>How long a degraded account stays degraded without a new failure before it is tried as healthy.</summary>
+    public static readonly TimeSpan DegradedFor = TimeSpan.FromSeconds(60);
+
+    public AccountHealth Health { get; init; } = AccountHealth.Healthy;
+    public string? HealthReason { get; init; }
+    public DateTimeOffset? DegradedUntil { get; init; }
+    public DateTimeOffset? CooldownUntil { get; init; }
+    public int ConsecutiveFailures { get; init; }
+    public AccountCounters Counters { get; init; } = new();
+
+    /// <summary>Health as it stands at <paramref name="now"/>: a degraded spell ends by itself.</summary>
+    public AccountHealth EffectiveHealth(DateTimeOffset now) =>
+        Health == AccountHealth.Degraded && DegradedUntil is { } until && now >= until ? AccountHealth.Healthy : Health;
+
+    public bool IsCoolingDown(DateTimeOffset now) => CooldownUntil is { } until && until > now;
+
+    public AccountState Apply(IAccountEvent e) => e switch
+    {
+        CooldownStarted c => this with { CooldownUntil = c.Until },
+        HealthChanged h => this with
+        {
+            Health = h.Health,
+            HealthReason = h.Reason,
+            DegradedUntil = h.Health == AccountHealth.Degraded ? h.Until : null,
+            ConsecutiveFailures = h.Health == AccountHealth.Healthy ? 0 : ConsecutiveFailures,
+        },
+        _ => this,
+    };
+
+    /// <summary>The state transitions an outcome causes (usually none), to be persisted.</summary>
+    public IReadOnlyList<IAccountEvent> Decide(CallOutcome outcome, DateTimeOffset now, TimeSpan defaultCooldown) => outcome.Kind switch
+    {
+        OutcomeKind.Success when Health != AccountHealth.Healthy => [new HealthChanged(AccountHealth.Healthy, "upstream answered")],
+        OutcomeKind.RateLimited => [new CooldownStarted(now + (outcome.RetryAfter ?? defaultCooldown), outcome.Detail ?? "upstream answered 429")],
+        OutcomeKind.Unauthorized when Health != AccountHealth.Unauthenticated =>
+            [new HealthChanged(AccountHealth.Unauthenticated, outcome.Detail ?? "upstream refused the credential")],
+        OutcomeKind.Transient when ConsecutiveFailures + 1 >= DegradeAfterFailures && Health == AccountHealth.Healthy =>
+            [new HealthChanged(AccountHealth.Degraded, outcome.Detail ?? "repeated upstream failures", now + DegradedFor)],
+        OutcomeKind.Transient when Health == AccountHealth.Degraded =>
+            [new HealthChanged(AccountHealth.Degraded, outcome.Detail ?? "repeated upstream failures", now + DegradedFor)],
+        _ => [],
+    };
+
+    /// <summary>Counters and the failure streak: in memory, saved by snapshot, never one event per request.</summary>
+    public AccountState Count(CallOutcome outcome) => outcome.Kind switch
+    {
+        OutcomeKind.Success => this with { ConsecutiveFailures = 0, Counters = Counters with { Requests = Counters.Requests + 1, Succeeded = Counters.Succeeded + 1 } },
+        OutcomeKind.RateLimited => this with { Counters = Counters with { Requests = Counters.Requests + 1, RateLimited = Counters.RateLimited + 1 } },
+        OutcomeKind.Transient => this with { ConsecutiveFailures = ConsecutiveFailures + 1, Counters = Counters with { Requests = Counters.Requests + 1, Failed = Counters.Failed + 1 } },
+        OutcomeKind.Unauthorized => this with { Counters = Counters with { Requests = Counters.Requests + 1, Failed = Counters.Failed + 1 } },
+        _ => this with { Counters = Counters with { Requests = Counters.Requests + 1 } },
+    };
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+using Akka;
+using Akka.Streams.Dsl;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Actors.Dispatch;
+
+/// <summary>A client's request as the front end decoded it: its format, its raw body and its canonical form.</summary>
+public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request);
+
+/// <summary>What the front end writes back, always in the client's format.</summary>
+public abstract record DispatchResult;
+
+/// <summary>A whole answer (success, or an upstream's client error passed on) with its status.</summary>
+public sealed record WholeAnswer(int Status, ReadOnlyMemory<byte> Body) : DispatchResult;
+
+/// <summary>An SSE stream in the client's format; a failure after the first byte is already an error frame in it.</summary>
+public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) : DispatchResult;
+
+/// <summary>No provider could answer; RetryAfter is set when every account is cooling down.</summary>
+public sealed record FailedAnswer(ErrorInfo Error, TimeSpan? RetryAfter = null) : DispatchResult;

@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.Logging;
+using Router.Actors.Accounts;
+using Router.Actors.Providers;
+using Router.Actors.Routing;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Actors.Dispatch;
+
+/// <summary>
+/// The path of one request: resolve the model to its providers (RoutingActor), take a lease on an
+/// account (ProviderActor → AccountActor), make the upstream call here — outside every mailbox — and
+/// report the outcome. Fails over to the next account, then the next provider, on connection errors,
+/// timeouts, 429, 5xx, 401 and 403, but only until the first byte has gone to the client.
+/// </summary>
+public sealed class RequestDispatcher
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IActorRef _routing;
+    private readonly IMaterializer _materializer;
+    private readonly ILogger<RequestDispatcher> _log;
+
+    public RequestDispatcher(IRequiredActor<RoutingActor> routing, ActorSystem system, ILogger<RequestDispatcher> log)
+    {
+        _routing = routing.ActorRef;
+        _materializer = system.Materializer();
+        _log = log;
+    }
+
+    public async Task<DispatchResult> DispatchAsync(InboundCall call, CancellationToken clientAborted)
+    {
+        var model = call.Request.Model;
+        if (await _routing.Ask<object>(new ResolveModel(model), AskTimeout, clientAborted) is not RoutePlan plan)
+            return new FailedAnswer(ErrorInfo.ModelNotFound(model));
+
+        var failures = new List<AttemptFailure>();
+        foreach (var provider in plan.Providers)
+        {
+            var tried = new HashSet<string>();
+            while (await provider.Actor!.Ask<object>(new RequestLease(tried), AskTimeout, clientAborted) is LeaseGranted granted)
+            {
+                var (result, failure) = await AttemptAsync(call, plan, provider, granted.Lease, clientAborted);
+                if (result is not null) return result;
+                failures.Add(failure!);
+                tried.Add(granted.Lease.EntityId);
+                _log.LogWarning("Model {Model}: {Account} failed ({Detail}); failing over", model, failure!.Where, failure.Detail);
+            }
+            if (tried.Count == 0)
+                failures.Add(FailureSummary.From(await NoAccountReason(provider, clientAborted)));
+        }
+        return FailureSummary.ToAnswer(model, failures, DateTimeOffset.UtcNow);
+    }
+
+    private async Task<NoAccountAvailable> NoAccountReason(ProviderHandle provider, CancellationToken ct) =>
+        await provider.Actor!.Ask<object>(new RequestLease(new HashSet<string>()), AskTimeout, ct) switch
+        {
+            NoAccountAvailable none => none,
+            LeaseGranted granted => Release(provider, granted.Lease),
+            _ => new NoAccountAvailable(provider.Name, Providers.NoAccountReason.Unavailable),
+        };
+
+    // An account freed up between two questions: give its lease back unused.
+    private static NoAccountAvailable Release(ProviderHandle provider, Lease lease)
+    {
+        provider.Actor!.Tell(new CallFinished(lease, CallOutcome.Cancelled));
+        return new NoAccountAvailable(provider.Name, Providers.NoAccountReason.Unavailable);
+    }
+
+    private async Task<(DispatchResult? Result, AttemptFailure? Failure)> AttemptAsync(
+        InboundCall call, RoutePlan plan, ProviderHandle provider, Lease lease, CancellationToken clientAborted)
+    {
+        var upstream = provider.Upstream;
+        var passThrough = ReferenceEquals(upstream.Format, call.ClientFormat);
+        var body = passThrough ? WithModel(call.RawBody, plan.UpstreamModel) : upstream.Format.EncodeRequest(call.Request, plan.UpstreamModel);
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        cts.CancelAfter(provider.Timeout);
+        HttpResponseMessage? response = null;
+        var streamOwnsResources = false;
+        void Finish(CallOutcome outcome) => provider.Actor!.Tell(new CallFinished(lease, outcome));
+
+        try
+        {
+            response = await upstream.SendAsync(body, plan.UpstreamModel, call.Request.Stream, lease.Credential, cts.Token);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode && !call.Request.Stream)
+            {
+                var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
+                var answer = passThrough ? bytes : Translate(bytes, upstream.Format, call.ClientFormat);
+                Finish(CallOutcome.Success);
+                return (new WholeAnswer(200, answer), null);
+            }
+            if (response.IsSuccessStatusCode)
+            {
+                var frames = await OpenStreamAsync(call, upstream.Format, passThrough, response, cts, Finish, clientAborted);
+                if (frames is null)
+                {
+                    Finish(new CallOutcome(OutcomeKind.Transient, Detail: "stream failed before its first event"));
+                    return (null, new AttemptFailure(lease.AccountName, FailureKind.Upstream, "stream failed before its first event"));
+                }
+                streamOwnsResources = true;
+                return (new StreamAnswer(frames), null);
+            }
+
+            var errorBody = await response.Content.ReadAsStringAsync(cts.Token);
+            var outcome = UpstreamStatus.Classify(status, response.Headers, DateTimeOffset.UtcNow);
+            Finish(outcome);
+            if (outcome.Kind == OutcomeKind.ClientError)
+                return (new WholeAnswer(status, passThrough
+                    ? System.Text.Encoding.UTF8.GetBytes(errorBody)
+                    : JsonSerializer.SerializeToUtf8Bytes(call.ClientFormat.EncodeError(upstream.Format.DecodeError(status, errorBody)))), null);
+            return (null, outcome.Kind switch
+            {
+                OutcomeKind.RateLimited => new AttemptFailure(lease.AccountName, FailureKind.RateLimited, "429", DateTimeOffset.UtcNow + (outcome.RetryAfter ?? TimeSpan.FromSeconds(1))),
+                OutcomeKind.Unauthorized => new AttemptFailure(lease.AccountName, FailureKind.Unauthenticated, $"credential refused ({status})"),
+                _ => new AttemptFailure(lease.AccountName, FailureKind.Upstream, $"HTTP {status}"),
+            });
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            Finish(CallOutcome.Cancelled);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            Finish(new CallOutcome(OutcomeKind.Transient, Detail: "timeout"));
+            return (null, new AttemptFailure(lease.AccountName, FailureKind.Timeout, $"no answer within {provider.Timeout.TotalSeconds:0}s"));
+        }
+        catch (HttpRequestException e)
+        {
+            Finish(new CallOutcome(OutcomeKind.Transient, Detail: "connection failed"));
+            return (null, new AttemptFailure(lease.AccountName, FailureKind.Upstream, $"connection failed ({e.HttpRequestError})"));
+        }
+        catch (Exception e) when (e is JsonException or ProtocolException or InvalidOperationException)
+        {
+            Finish(new CallOutcome(OutcomeKind.Transient, Detail: "unexpected answer"));
+            return (null, new AttemptFailure(lease.AccountName, FailureKind.Upstream, $"answered something that is not {upstream.Format.GetType().Name}"));
+        }
+        finally
+        {
+            if (!streamOwnsResources)
+            {
+                response?.Dispose();
+                cts.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the upstream's first event before anything goes to the client, so a stream that dies
+    /// at once still fails over. Null when it did. The returned source owns the response from then on.
+    /// </summary>
+    private async Task<Akka.Streams.Dsl.Source<ReadOnlyMemory<byte>, Akka.NotUsed>?> OpenStreamAsync(
+        InboundCall call, IWireFormat upstreamFormat, bool passThrough, HttpResponseMessage response,
+        CancellationTokenSource cts, Action<CallOutcome> finish, CancellationToken clientAborted)
+    {
+        var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        var failedInBand = false;
+        Source<ReadOnlyMemory<byte>, Akka.NotUsed> frames;
+        if (passThrough)
+        {
+            var (head, tail) = await StreamPipeline.Raw(body, cts.Token).PrefixAndTail(1).RunWith(Sink.First<(IImmutableList<ReadOnlyMemory<byte>>, Source<ReadOnlyMemory<byte>, Akka.NotUsed>)>(), _materializer);
+            if (head.Count == 0) return null;
+            frames = Source.From(head).Concat(tail);
+        }
+        else
+        {
+            var (head, tail) = await StreamPipeline.Decode(body, upstreamFormat, cts.Token).PrefixAndTail(1).RunWith(Sink.First<(IImmutableList<StreamEvent>, Source<StreamEvent, Akka.NotUsed>)>(), _materializer);
+            if (head.Count == 0 || head[0] is StreamFailed) return null;
+            var events = Source.From(head).Concat(tail).Select(e => { failedInBand |= e is StreamFailed; return e; });
+            frames = StreamPipeline.Encode(events, call.ClientFormat.CreateStreamEncoder(call.Request));
+        }
+
+        var watched = frames.WatchTermination((_, done) =>
+        {
+            done.ContinueWith(t =>
+            {
+                finish(t.IsFaulted || failedInBand ? new CallOutcome(OutcomeKind.Transient, Detail: "stream broke")
+                    : clientAborted.IsCancellationRequested ? CallOutcome.Cancelled
+                    : CallOutcome.Success);
+                response.Dispose();
+                cts.Dispose();
+            }, TaskScheduler.Default);
+            return Akka.NotUsed.Instance;
+        });
+        return StreamPipeline.EndWithErrorFrame(watched, call.ClientFormat.CreateStreamEncoder(call.Request), ex => ex switch
+        {
+            OperationCanceledException when !clientAborted.IsCancellationRequested => ErrorInfo.GatewayTimeout("The upstream did not finish the stream in time."),
+            _ => ErrorInfo.BadGateway("The upstream stream failed."),
+        });
+    }
+
+    private static byte[] Translate(byte[] upstreamBody, IWireFormat from, IWireFormat to)
+    {
+        var json = JsonNode.Parse(upstreamBody) as JsonObject ?? throw new ProtocolException("not a JSON object");
+        return JsonSerializer.SerializeToUtf8Bytes(to.EncodeResponse(from.DecodeResponse(json)));
+    }
+
+    private static JsonObject WithModel(JsonObject raw, string model)
+    {
+        raw["model"] = model;
+        return raw;
+    }
+}

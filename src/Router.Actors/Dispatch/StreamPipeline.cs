@@ -1,0 +1,54 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Akka;
+using Akka.Streams.Dsl;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Actors.Dispatch;
+
+/// <summary>
+/// The Akka.Streams stages between an upstream body and the client: either translated
+/// (upstream SSE → canonical events → client SSE) or passed through byte for byte when both sides
+/// speak the same format. Everything is pulled by the client's writes, so a slow client slows the
+/// upstream read (backpressure) and nothing buffers a whole answer.
+/// </summary>
+public static class StreamPipeline
+{
+    private const int ReadBufferSize = 16 * 1024;
+
+    /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
+    public static Source<StreamEvent, NotUsed> Decode(Stream body, IWireFormat upstream, CancellationToken cancellationToken)
+    {
+        var decoder = upstream.CreateStreamDecoder();
+        return Source.From(() => SseParser.Create(body).EnumerateAsync(cancellationToken))
+            .SelectMany(item => decoder.Decode(item))
+            .Concat(Source.Lazily(() => decoder.Completed
+                ? Source.Empty<StreamEvent>()
+                : Source.Single<StreamEvent>(new StreamFailed(ErrorInfo.BadGateway("The upstream stream ended before it was complete."))))
+                .MapMaterializedValue(_ => NotUsed.Instance));
+    }
+
+    /// <summary>Client SSE frames for canonical events.</summary>
+    public static Source<ReadOnlyMemory<byte>, NotUsed> Encode(Source<StreamEvent, NotUsed> events, IStreamEncoder encoder) =>
+        events.SelectMany(e => encoder.Encode(e)).Select(ToBytes);
+
+    /// <summary>The upstream body as it arrives, chunk by chunk.</summary>
+    public static Source<ReadOnlyMemory<byte>, NotUsed> Raw(Stream body, CancellationToken cancellationToken) =>
+        Source.From(() => ReadChunks(body, cancellationToken));
+
+    /// <summary>After the first byte, a failure can only be told in-band: one error frame in the client's format.</summary>
+    public static Source<ReadOnlyMemory<byte>, NotUsed> EndWithErrorFrame(Source<ReadOnlyMemory<byte>, NotUsed> frames, IStreamEncoder encoder, Func<Exception, ErrorInfo> describe) =>
+        frames.RecoverWithRetries(ex => Source.From(encoder.Encode(new StreamFailed(describe(ex))).Select(ToBytes).ToList()), 1);
+
+    public static ReadOnlyMemory<byte> ToBytes(SseFrame frame) => Encoding.UTF8.GetBytes(frame.ToWire());
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadChunks(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ReadBufferSize];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            yield return buffer.AsSpan(0, read).ToArray();
+    }
+}

@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Persistence.Sql;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Router.Actors.Accounts;
+using Router.Actors.Configuration;
+using Router.Actors.Dispatch;
+using Router.Actors.Providers;
+using Router.Actors.Routing;
+using Router.Persistence;
+
+namespace Router.Actors.Hosting;
+
+/// <summary>
+/// The actor system of the router, hosted with Akka.Hosting: a cluster (of one by default), the
+/// account shard region on Akka.Persistence.Sql, and the routing actor with one child per provider.
+/// </summary>
+public static class AkkaSetup
+{
+    public static IServiceCollection AddRouterActors(this IServiceCollection services, RouterConfig config, IReadOnlyList<ProviderDefinition> providers, string hoconDirectory)
+    {
+        PersistenceHocon.EnsureAuthDirectory(config.Auth.Dir);
+        var directory = new AccountDirectory(providers.SelectMany(p => p.Accounts));
+        var routes = new RouteTable(config.Models);
+        var leaseLifetime = TimeSpan.FromSeconds(providers.Select(p => p.Config.Timeout).DefaultIfEmpty(120).Max() + 30);
+
+        services.AddAkka("router", builder =>
+        {
+            builder
+                .AddHocon(File.ReadAllText(Path.Combine(hoconDirectory, "router.conf")), HoconAddMode.Prepend)
+                .AddHocon(PersistenceHocon.For(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString), HoconAddMode.Prepend)
+                .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithRemoting(config.Cluster.Enabled ? config.Cluster.Hostname : "127.0.0.1", config.Cluster.Enabled ? config.Cluster.Port : 0)
+                .WithClustering(new ClusterOptions { SeedNodes = config.Cluster.Enabled ? config.Cluster.SeedNodes.ToArray() : [] })
+                .WithShardRegion<AccountRegion>(
+                    "account",
+                    entityId => directory.Find(entityId) is { } spec
+                        ? AccountActor.PropsFor(spec, leaseLifetime)
+                        : Props.Empty,
+                    new AccountMessageExtractor(),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                .WithActors((system, registry) =>
+                {
+                    var region = registry.Get<AccountRegion>();
+                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(routes, providers, region)), "routing");
+                    registry.Register<RoutingActor>(routing);
+                })
+                .AddStartup((system, _) =>
+                {
+                    // A cluster of one joins itself; a real cluster joins its seed nodes.
+                    if (!config.Cluster.Enabled)
+                        Cluster.Get(system).Join(Cluster.Get(system).SelfAddress);
+                });
+        });
+        services.AddSingleton<RequestDispatcher>();
+        return services;
+    }
+}

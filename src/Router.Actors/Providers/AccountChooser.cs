@@ -1,0 +1,29 @@
+using Router.Actors.Accounts;
+
+namespace Router.Actors.Providers;
+
+/// <summary>
+/// Picks the account for the next call: healthy before degraded, then the fewest calls in flight,
+/// then round robin among equals. Accounts cooling down or unauthenticated are not candidates.
+/// </summary>
+public sealed class AccountChooser
+{
+    private int _turn;
+
+    public AccountSnapshot? Choose(IEnumerable<AccountSnapshot> accounts, IReadOnlySet<string> excluded, DateTimeOffset now)
+    {
+        var candidates = accounts
+            .Where(a => !excluded.Contains(a.EntityId) && IsUsable(a, now))
+            .OrderBy(a => a.Health == AccountHealth.Healthy ? 0 : 1)
+            .ThenBy(a => a.InFlight)
+            .ToList();
+        if (candidates.Count == 0) return null;
+
+        var best = candidates[0];
+        var ties = candidates.TakeWhile(a => a.Health == best.Health && a.InFlight == best.InFlight).ToList();
+        return ties[(int)((uint)_turn++ % (uint)ties.Count)];
+    }
+
+    public static bool IsUsable(AccountSnapshot a, DateTimeOffset now) =>
+        a.Health != AccountHealth.Unauthenticated && !(a.CooldownUntil is { } until && until > now);
+}

@@ -1,0 +1,124 @@
+using Akka.Actor;
+using Akka.Event;
+using Router.Actors.Accounts;
+
+namespace Router.Actors.Providers;
+
+/// <summary>
+/// One configured provider: knows its accounts (sharded entities, reached through the shard region),
+/// keeps this node's latest view of each, chooses the account for a call and relays lease requests and
+/// outcomes. Accounts stay authoritative: one may refuse a lease, and the next account is tried.
+/// </summary>
+public sealed class ProviderActor : ReceiveActor
+{
+    private static readonly TimeSpan AccountAskTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(15);
+
+    private readonly string _name;
+    private readonly IActorRef _accounts;
+    private readonly Dictionary<string, AccountSnapshot> _view;
+    private readonly Dictionary<string, int> _pending = new();
+    private readonly AccountChooser _chooser = new();
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, Func<DateTimeOffset>? clock = null)
+    {
+        _name = name;
+        _accounts = accountRegion;
+        _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        // Until an account answers, assume it healthy: it refuses a lease itself if it is not.
+        _view = accounts.ToDictionary(a => a.EntityId, a => new AccountSnapshot(a.EntityId, a.Name, AccountHealth.Healthy, null, null, 0, new()));
+
+        Receive<RequestLease>(r => TryNext(r.Excluded, Sender));
+        Receive<AccountAnswered>(OnAccountAnswered);
+        Receive<CallFinished>(OnCallFinished);
+        Receive<AccountSnapshot>(s => _view[s.EntityId] = s);
+        Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
+        Receive<RefreshView>(_ => RefreshAll());
+        Receive<Status.Failure>(_ => { }); // an account that did not answer; the next refresh asks again
+    }
+
+    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion) =>
+        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, null));
+
+    protected override void PreStart()
+    {
+        // Wake every account at start: each recovers its persisted cooldown and health.
+        RefreshAll();
+        Context.System.Scheduler.ScheduleTellRepeatedly(RefreshEvery, RefreshEvery, Self, RefreshView.Instance, Self);
+    }
+
+    private void RefreshAll()
+    {
+        foreach (var id in _view.Keys)
+            _accounts.Ask<AccountSnapshot>(new GetAccountStatus(id), AccountAskTimeout)
+                .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+    }
+
+    private void TryNext(IReadOnlySet<string> excluded, IActorRef replyTo)
+    {
+        var now = _clock();
+        var choice = _chooser.Choose(_view.Values.Select(a => a with { InFlight = a.InFlight + _pending.GetValueOrDefault(a.EntityId) }), excluded, now);
+        if (choice is null)
+        {
+            replyTo.Tell(WhyNone(excluded, now));
+            return;
+        }
+
+        // Count the call at once, so a burst of requests spreads before the account has answered.
+        _pending[choice.EntityId] = _pending.GetValueOrDefault(choice.EntityId) + 1;
+        _accounts.Ask<object>(new AcquireLease(choice.EntityId), AccountAskTimeout)
+            .PipeTo(Self,
+                success: answer => new AccountAnswered(choice.EntityId, answer, excluded, replyTo),
+                failure: _ => new AccountAnswered(choice.EntityId, null, excluded, replyTo));
+    }
+
+    private void OnAccountAnswered(AccountAnswered a)
+    {
+        _pending[a.EntityId]--;
+        switch (a.Answer)
+        {
+            case LeaseGranted granted:
+                _view[a.EntityId] = granted.Snapshot;
+                a.ReplyTo.Tell(granted);
+                return;
+            case LeaseDenied { Snapshot: { } snapshot }:
+                _view[a.EntityId] = snapshot;
+                break;
+            default:
+                _log.Warning("Provider {0}: account {1} did not answer a lease request", _name, _view[a.EntityId].Name);
+                break;
+        }
+        TryNext(new HashSet<string>(a.Excluded) { a.EntityId }, a.ReplyTo);
+    }
+
+    private void OnCallFinished(CallFinished f)
+    {
+        if (_view.TryGetValue(f.Lease.EntityId, out var view))
+            _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
+        _accounts.Ask<AccountSnapshot>(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome), AccountAskTimeout)
+            .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+    }
+
+    private NoAccountAvailable WhyNone(IReadOnlySet<string> excluded, DateTimeOffset now)
+    {
+        var remaining = _view.Values.Where(a => !excluded.Contains(a.EntityId)).ToList();
+        if (_view.Count == 0) return new NoAccountAvailable(_name, NoAccountReason.NoAccounts);
+        var cooling = remaining.Where(a => a.CooldownUntil > now).Select(a => a.CooldownUntil!.Value).ToList();
+        if (cooling.Count > 0) return new NoAccountAvailable(_name, NoAccountReason.CoolingDown, cooling.Min());
+        if (remaining.Count > 0 && remaining.All(a => a.Health == AccountHealth.Unauthenticated))
+            return new NoAccountAvailable(_name, NoAccountReason.Unauthenticated);
+        return new NoAccountAvailable(_name, NoAccountReason.Unavailable);
+    }
+
+    private ProviderStatus Status()
+    {
+        var accounts = _view.Values.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        return new ProviderStatus(_name, ProviderHealth.Of(accounts, _clock()), accounts);
+    }
+
+    private sealed record AccountAnswered(string EntityId, object? Answer, IReadOnlySet<string> Excluded, IActorRef ReplyTo);
+
+    private sealed class RefreshView { public static readonly RefreshView Instance = new(); }
+}

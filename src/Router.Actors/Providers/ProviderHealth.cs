@@ -1,0 +1,26 @@
+using Router.Actors.Accounts;
+
+namespace Router.Actors.Providers;
+
+/// <summary>A provider's health as /v1/health reports it (contract/http.md).</summary>
+public static class ProviderHealth
+{
+    public const string Healthy = "healthy";
+    public const string Degraded = "degraded";
+    public const string Down = "down";
+    public const string Unauthenticated = "unauthenticated";
+    public const string Disabled = "disabled";
+
+    /// <summary>
+    /// healthy: some account can take a call in good health; degraded: calls may go through but
+    /// accounts are failing or cooling down; unauthenticated: every account's credential was refused;
+    /// down: no account at all.
+    /// </summary>
+    public static string Of(IReadOnlyCollection<AccountSnapshot> accounts, DateTimeOffset now)
+    {
+        if (accounts.Count == 0) return Down;
+        if (accounts.Any(a => a.Health == AccountHealth.Healthy && AccountChooser.IsUsable(a, now))) return Healthy;
+        if (accounts.All(a => a.Health == AccountHealth.Unauthenticated)) return Unauthenticated;
+        return Degraded;
+    }
+}

@@ -1,0 +1,25 @@
+using Router.Actors.Accounts;
+
+namespace Router.Actors.Providers;
+
+// Messages of ProviderActor.
+
+/// <summary>Ask for a lease on one of this provider's accounts, skipping <paramref name="Excluded"/>.
+/// Answer: LeaseGranted or NoAccountAvailable.</summary>
+public sealed record RequestLease(IReadOnlySet<string> Excluded);
+
+/// <summary>Why no account could take the call; RetryAt is the earliest end of a cooldown.</summary>
+public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null);
+
+public enum NoAccountReason { CoolingDown, Unauthenticated, Busy, Unavailable, NoAccounts }
+
+/// <summary>Tell: the call made with a lease is over. The provider forwards it to the account.</summary>
+public sealed record CallFinished(Lease Lease, CallOutcome Outcome);
+
+/// <summary>Answer: ProviderStatus.</summary>
+public sealed record GetProviderStatus
+{
+    public static readonly GetProviderStatus Instance = new();
+}
+
+public sealed record ProviderStatus(string Provider, string Health, IReadOnlyList<AccountSnapshot> Accounts);

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Router.Actors.Providers;
+
+namespace Router.Actors.Routing;
+
+/// <summary>
+/// Maps a model name to the ordered providers that serve it (patterns compiled once, in RouteTable).
+/// Disabled providers are left out of a plan; the dispatcher walks the plan and fails over.
+/// </summary>
+public sealed class RoutingActor : ReceiveActor
+{
+    private readonly ProviderCatalog _catalog;
+
+    public RoutingActor(RouteTable routes, IReadOnlyList<ProviderDefinition> providers, IActorRef accountRegion)
+    {
+        // Each enabled provider is a child: a provider that crashes is restarted, its accounts live on.
+        _catalog = new ProviderCatalog(providers.Select(p => new ProviderHandle(p, p.DisabledReason is null
+            ? Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, accountRegion), Uri.EscapeDataString(p.Name))
+            : null)).ToList());
+
+        Receive<ResolveModel>(r => Sender.Tell(Resolve(routes, _catalog, r.Model)));
+        Receive<ListModels>(_ => Sender.Tell(new ModelList(_catalog.AdvertisedModels())));
+        Receive<GetProviders>(_ => Sender.Tell(_catalog));
+    }
+
+    public static object Resolve(RouteTable routes, ProviderCatalog catalog, string model)
+    {
+        if (routes.Resolve(model) is not var (upstreamModel, names))
+            return new UnknownModel(model);
+        var providers = names.Select(catalog.Find).OfType<ProviderHandle>().Where(p => p.DisabledReason is null).ToList();
+        return new RoutePlan(model, upstreamModel, providers);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+using Router.Actors.Configuration;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Http;
+
+/// <summary>
+/// What every inference endpoint checks before a request goes anywhere: the client key, the body
+/// size, well-formed JSON. Failures are answered in the caller's own format.
+/// </summary>
+public sealed class FrontDoor(RouterConfig config)
+{
+    private readonly byte[][] _keyHashes = config.Server.ApiKeys.Where(k => k.Length > 0).Select(Hash).ToArray();
+
+    /// <summary>True when no key is configured or the request carries one of them in any accepted place.</summary>
+    public bool IsAuthorized(HttpRequest request)
+    {
+        if (_keyHashes.Length == 0) return true;
+        var presented = PresentedKey(request);
+        if (presented is null) return false;
+        var hash = Hash(presented);
+        var match = false;
+        foreach (var known in _keyHashes)
+            match |= CryptographicOperations.FixedTimeEquals(known, hash);
+        return match;
+    }
+
+    /// <summary>The JSON object in the body, or the error to answer with (400 or 413).</summary>
+    public async Task<(JsonObject? Body, ErrorInfo? Error)> ReadJsonAsync(HttpContext context)
+    {
+        var limit = config.Server.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+            return (null, ErrorInfo.TooLarge(limit));
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
+        try
+        {
+            var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            return node is JsonObject obj ? (obj, null) : (null, ErrorInfo.BadRequest("The request body must be a JSON object."));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, ErrorInfo.TooLarge(limit));
+        }
+        catch (JsonException e)
+        {
+            return (null, ErrorInfo.BadRequest("The request body is not valid JSON: " + e.Message));
+        }
+    }
+
+    public static async Task WriteErrorAsync(HttpContext context, IWireFormat format, ErrorInfo error, TimeSpan? retryAfter = null)
+    {
+        if (retryAfter is { } wait)
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString();
+        await WriteJsonAsync(context, error.Status, JsonSerializer.SerializeToUtf8Bytes(format.EncodeError(error)));
+    }
+
+    public static async Task WriteJsonAsync(HttpContext context, int status, ReadOnlyMemory<byte> body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return authorization["Bearer ".Length..].Trim();
+        foreach (var header in new[] { "x-api-key", "x-goog-api-key" })
+            if (request.Headers.TryGetValue(header, out var value) && value.Count > 0)
+                return value.ToString();
+        return request.Query.TryGetValue("key", out var query) ? query.ToString() : null;
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

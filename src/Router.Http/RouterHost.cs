@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Router.Actors.Configuration;
+using Router.Actors.Hosting;
+using Router.Actors.Providers;
+using Router.Http.Endpoints;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Http;
+
+/// <summary>Builds the router's web application from a loaded config: Kestrel, the actor system, the endpoints.</summary>
+public static class RouterHost
+{
+    /// <param name="extraLogging">Lets tests add a log sink (to prove no secret is ever logged).</param>
+    public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        ConfigureLogging(builder.Logging, config.Logging.Level);
+        extraLogging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = config.Server.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
+            Listen(kestrel, config.Server.Host, config.Server.Port);
+        });
+
+        var http = UpstreamHttp.CreateClient();
+        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http)).ToList();
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(http);
+        builder.Services.AddSingleton<FrontDoor>();
+        builder.Services.AddSingleton<AnswerWriter>();
+        builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"));
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
+        ChatCompletionsEndpoint.Map(app);
+        ModelsEndpoint.Map(app);
+        HealthEndpoint.Map(app);
+
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
+        foreach (var disabled in providers.Where(p => p.DisabledReason is not null))
+            log.LogInformation("Provider {Provider} is disabled: {Reason}", disabled.Name, disabled.DisabledReason);
+        return app;
+    }
+
+    /// <summary>The address Kestrel really listens on (the port is chosen by the OS when config says 0).</summary>
+    public static Uri BoundAddress(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string host, int port)
+    {
+        if (host == "localhost") kestrel.ListenLocalhost(port);
+        else if (host is "0.0.0.0" or "*") kestrel.ListenAnyIP(port);
+        else kestrel.Listen(IPAddress.Parse(host), port);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, string level)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        logging.SetMinimumLevel(level switch
+        {
+            "debug" => LogLevel.Debug,
+            "warn" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.Information,
+        });
+        // ASP.NET's request lines carry query strings, and `?key=` is a client key: never log them.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+    }
+
+    // Anything unexpected is a 500 in OpenAI's shape with no detail: the log has the exception, not the client.
+    private static Task WriteUnexpectedErrorAsync(HttpContext context)
+    {
+        var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Router")
+            .LogError("Unexpected failure on {Path}: {Type}", context.Request.Path, failure?.GetType().Name);
+        return FrontDoor.WriteErrorAsync(context, WireFormats.OpenAiChat, new ErrorInfo(500, ErrorKind.Internal, "The router failed to handle the request."));
+    }
+}

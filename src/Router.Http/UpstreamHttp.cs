@@ -1,0 +1,20 @@
+using System.Net;
+
+namespace Router.Http;
+
+/// <summary>The one HttpClient every upstream call shares: pooled connections, no overall timeout (each provider sets its own).</summary>
+public static class UpstreamHttp
+{
+    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        AutomaticDecompression = DecompressionMethods.All,
+        MaxConnectionsPerServer = int.MaxValue,
+        EnableMultipleHttp2Connections = true,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+}

@@ -1,0 +1,46 @@
+namespace Router.Persistence;
+
+/// <summary>
+/// The Akka.Persistence.Sql settings for the configured store: SQLite in {auth.dir}/router.db by
+/// default (created on first start), PostgreSQL for a cluster. Journal and snapshots share one database.
+/// </summary>
+public static class PersistenceHocon
+{
+    public const string SqliteFileName = "router.db";
+
+    public static string For(string store, string authDir, string connectionString)
+    {
+        var (connection, provider) = store switch
+        {
+            "postgres" => (connectionString, "PostgreSQL.15"),
+            _ => ($"Data Source={Path.Combine(authDir, SqliteFileName)};Pooling=True", "SQLite.MS"),
+        };
+        var quoted = Quote(connection);
+        return $$"""
+            akka.persistence {
+              journal.plugin = "akka.persistence.journal.sql"
+              snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
+              journal.sql {
+                connection-string = {{quoted}}
+                provider-name = "{{provider}}"
+                auto-initialize = true
+              }
+              snapshot-store.sql {
+                connection-string = {{quoted}}
+                provider-name = "{{provider}}"
+                auto-initialize = true
+              }
+            }
+            """;
+    }
+
+    /// <summary>The directory must exist before SQLite opens the file; token files share it (0700).</summary>
+    public static void EnsureAuthDirectory(string authDir)
+    {
+        var dir = Directory.CreateDirectory(authDir);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(dir.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,56 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json.Nodes;
+using Router.Protocols.Canonical;
+using Router.Protocols.Json;
+
+namespace Router.Protocols.Anthropic;
+
+/// <summary>Anthropic's event sequence (message_start … message_stop) → canonical events.</summary>
+internal sealed class AnthropicStreamDecoder : IStreamDecoder
+{
+    private readonly Dictionary<int, int> _toolIndexByBlock = [];
+    private JsonObject? _startUsage;
+    private int _outputTokens;
+    private FinishReason _finish = FinishReason.Stop;
+
+    public bool Completed { get; private set; }
+
+    public IEnumerable<StreamEvent> Decode(SseItem<string> item)
+    {
+        if (JsonRead.TryParse(item.Data) is not JsonObject data) return [];
+        switch (JsonRead.Str(data, "type") ?? item.EventType)
+        {
+            case "message_start":
+                var message = data["message"] as JsonObject;
+                _startUsage = message?["usage"] as JsonObject;
+                _outputTokens = JsonRead.Int(_startUsage, "output_tokens") ?? 0;
+                return [new MessageStarted(JsonRead.Str(message, "id") ?? "", JsonRead.Str(message, "model") ?? "")];
+            case "content_block_start" when data["content_block"] is JsonObject block && JsonRead.Str(block, "type") == "tool_use":
+                var toolIndex = _toolIndexByBlock.Count;
+                _toolIndexByBlock[JsonRead.Int(data, "index") ?? 0] = toolIndex;
+                return [new ToolCallStarted(toolIndex, JsonRead.Str(block, "id") ?? "", JsonRead.Str(block, "name") ?? "")];
+            case "content_block_delta" when data["delta"] is JsonObject delta:
+                return JsonRead.Str(delta, "type") switch
+                {
+                    "text_delta" => [new TextDelta(JsonRead.Str(delta, "text") ?? "")],
+                    "input_json_delta" when _toolIndexByBlock.TryGetValue(JsonRead.Int(data, "index") ?? 0, out var index) =>
+                        [new ToolCallArgumentsDelta(index, JsonRead.Str(delta, "partial_json") ?? "")],
+                    "thinking_delta" => [new ReasoningDelta(JsonRead.Str(delta, "thinking") ?? "")],
+                    "signature_delta" => [new ReasoningDelta("", JsonRead.Str(delta, "signature"))],
+                    _ => [],
+                };
+            case "message_delta":
+                if (JsonRead.Str(data["delta"], "stop_reason") is { } stop) _finish = AnthropicResponses.DecodeStop(stop);
+                _outputTokens = JsonRead.Int(data["usage"], "output_tokens") ?? _outputTokens;
+                return [];
+            case "message_stop":
+                Completed = true;
+                var usage = AnthropicResponses.DecodeUsage(_startUsage ?? new JsonObject()) ?? new Usage(0, 0);
+                return [new MessageFinished(_finish, usage with { OutputTokens = _outputTokens })];
+            case "error":
+                return [new StreamFailed(AnthropicErrors.Decode(500, data))];
+            default:
+                return [];
+        }
+    }
+}

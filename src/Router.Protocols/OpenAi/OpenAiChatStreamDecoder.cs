@@ -1,0 +1,59 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json.Nodes;
+using Router.Protocols.Canonical;
+using Router.Protocols.Json;
+
+namespace Router.Protocols.OpenAi;
+
+/// <summary>
+/// `chat.completion.chunk` items → canonical events. The finish is held back until `[DONE]`, because
+/// with stream_options.include_usage the usage arrives in a chunk after the one with finish_reason.
+/// </summary>
+internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
+{
+    private bool _started;
+    private FinishReason? _finish;
+    private Usage? _usage;
+    private readonly HashSet<int> _toolCallsStarted = [];
+
+    public bool Completed { get; private set; }
+
+    public IEnumerable<StreamEvent> Decode(SseItem<string> item)
+    {
+        if (item.Data == "[DONE]")
+        {
+            Completed = true;
+            return [new MessageFinished(_finish ?? FinishReason.Stop, _usage)];
+        }
+        if (JsonRead.TryParse(item.Data) is not JsonObject chunk) return [];
+        if (chunk["error"] is JsonObject error)
+            return [new StreamFailed(OpenAiErrors.Decode(500, error))];
+
+        var events = new List<StreamEvent>();
+        if (!_started)
+        {
+            _started = true;
+            events.Add(new MessageStarted(JsonRead.Str(chunk, "id") ?? "", JsonRead.Str(chunk, "model") ?? ""));
+        }
+        if (chunk["usage"] is JsonObject usage)
+        {
+            _usage = OpenAiChatResponses.DecodeUsage(usage);
+            events.Add(new UsageReported(_usage!));
+        }
+        if ((chunk["choices"] as JsonArray)?.FirstOrDefault() is not JsonObject choice) return events;
+
+        var delta = choice["delta"] as JsonObject;
+        if (JsonRead.Str(delta, "reasoning_content") is { Length: > 0 } reasoning) events.Add(new ReasoningDelta(reasoning));
+        if (JsonRead.Str(delta, "content") is { Length: > 0 } text) events.Add(new TextDelta(text));
+        foreach (var call in (delta?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var index = JsonRead.Int(call, "index") ?? 0;
+            if (_toolCallsStarted.Add(index))
+                events.Add(new ToolCallStarted(index, JsonRead.Str(call, "id") ?? $"call_{index}", JsonRead.Str(call["function"], "name") ?? ""));
+            if (JsonRead.Str(call["function"], "arguments") is { Length: > 0 } arguments)
+                events.Add(new ToolCallArgumentsDelta(index, arguments));
+        }
+        if (JsonRead.Str(choice, "finish_reason") is { } finish) _finish = OpenAiChatResponses.DecodeFinish(finish);
+        return events;
+    }
+}

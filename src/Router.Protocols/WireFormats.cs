@@ -1,0 +1,11 @@
+using Router.Protocols.Anthropic;
+using Router.Protocols.OpenAi;
+
+namespace Router.Protocols;
+
+/// <summary>One instance of each wire format (they are stateless).</summary>
+public static class WireFormats
+{
+    public static readonly IWireFormat OpenAiChat = new OpenAiChatFormat();
+    public static readonly IWireFormat AnthropicMessages = new AnthropicMessagesFormat();
+}

@@ -1,0 +1,158 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Router.Actors.Accounts;
+using Router.Actors.Providers;
+
+namespace Router.Tests.Actors;
+
+/// <summary>ProviderActor over real account actors (a local stand-in for the shard region routes by entity id).</summary>
+public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
+{
+    /// <summary>Routes account commands to children by entity id, as the shard region does.</summary>
+    private sealed class FakeRegion : ReceiveActor
+    {
+        public FakeRegion(IEnumerable<AccountSpec> specs, bool supervised)
+        {
+            var children = specs.ToDictionary(s => s.EntityId, s => Context.ActorOf(supervised
+                ? AccountActor.PropsFor(s, TimeSpan.FromMinutes(5))
+                : Props.Create(() => new AccountActor(s, TimeSpan.FromMinutes(5), null))));
+            Receive<IAccountCommand>(c => children[c.EntityId].Forward(c));
+        }
+    }
+
+    private static List<AccountSpec> Specs(string provider, int count, int maxInFlight = 0) =>
+        Enumerable.Range(1, count).Select(i => new AccountSpec(provider, i, $"key-{provider}-{i}", maxInFlight, TimeSpan.FromSeconds(30))).ToList();
+
+    private IActorRef StartProvider(List<AccountSpec> specs, bool supervised = false)
+    {
+        var region = Sys.ActorOf(Props.Create(() => new FakeRegion(specs, supervised)));
+        return Sys.ActorOf(ProviderActor.Props(specs[0].Provider, specs, region));
+    }
+
+    private Lease Lease(IActorRef provider, params string[] excluded) => Lease(provider, TimeSpan.FromSeconds(3), excluded);
+
+    private Lease Lease(IActorRef provider, TimeSpan within, params string[] excluded)
+    {
+        provider.Tell(new RequestLease(excluded.ToHashSet()));
+        return ExpectMsg<LeaseGranted>(within).Lease;
+    }
+
+    [Fact]
+    public void Leases_spread_over_accounts_least_in_flight_first()
+    {
+        var specs = Specs("p", 3);
+        var provider = StartProvider(specs);
+
+        var names = Enumerable.Range(0, 3).Select(_ => Lease(provider).AccountName).ToList();
+
+        Assert.Equal(3, names.Distinct().Count());
+    }
+
+    [Fact]
+    public void Round_robin_among_idle_accounts()
+    {
+        var specs = Specs("rr", 2);
+        var provider = StartProvider(specs);
+        var seen = new List<string>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var lease = Lease(provider);
+            seen.Add(lease.AccountName);
+            provider.Tell(new CallFinished(lease, CallOutcome.Success));
+            AwaitAssert(() =>
+            {
+                provider.Tell(GetProviderStatus.Instance);
+                Assert.All(ExpectMsg<ProviderStatus>().Accounts, a => Assert.Equal(0, a.InFlight));
+            });
+        }
+
+        Assert.Equal(2, seen.Distinct().Count());
+        Assert.NotEqual(seen[0], seen[1]);
+    }
+
+    [Fact]
+    public void Healthy_accounts_come_before_degraded_ones()
+    {
+        var specs = Specs("h", 2);
+        var provider = StartProvider(specs);
+        var first = Lease(provider);
+        for (var i = 0; i < 3; i++)
+        {
+            provider.Tell(new CallFinished(first, new CallOutcome(OutcomeKind.Transient)));
+            first = Lease(provider, specs.First(s => s.EntityId != first.EntityId).EntityId);
+        }
+        AwaitAssert(() =>
+        {
+            provider.Tell(GetProviderStatus.Instance);
+            Assert.Contains(ExpectMsg<ProviderStatus>().Accounts, a => a.Health == AccountHealth.Degraded);
+        });
+
+        var healthy = Lease(provider);
+
+        Assert.NotEqual(first.EntityId, healthy.EntityId);
+    }
+
+    [Fact]
+    public void A_cooling_account_is_skipped_and_when_all_cool_the_answer_says_until_when()
+    {
+        var specs = Specs("c", 2);
+        var provider = StartProvider(specs);
+
+        foreach (var _ in specs)
+        {
+            var lease = Lease(provider);
+            provider.Tell(new CallFinished(lease, new CallOutcome(OutcomeKind.RateLimited, TimeSpan.FromMinutes(1))));
+            AwaitAssert(() =>
+            {
+                provider.Tell(GetProviderStatus.Instance);
+                Assert.Contains(ExpectMsg<ProviderStatus>().Accounts, a => a.EntityId == lease.EntityId && a.CooldownUntil is not null);
+            });
+        }
+
+        provider.Tell(new RequestLease(new HashSet<string>()));
+        var none = ExpectMsg<NoAccountAvailable>();
+        Assert.Equal(NoAccountReason.CoolingDown, none.Reason);
+        Assert.True(none.RetryAt > DateTimeOffset.UtcNow);
+        provider.Tell(GetProviderStatus.Instance);
+        Assert.Equal(ProviderHealth.Degraded, ExpectMsg<ProviderStatus>().Health);
+    }
+
+    [Fact]
+    public void An_account_that_refuses_a_lease_hands_the_call_to_the_next_one()
+    {
+        var specs = Specs("busy", 2, maxInFlight: 1);
+        var provider = StartProvider(specs);
+
+        var a = Lease(provider);
+        var b = Lease(provider);
+        provider.Tell(new RequestLease(new HashSet<string>()));
+
+        Assert.NotEqual(a.EntityId, b.EntityId);
+        Assert.Equal(NoAccountReason.Unavailable, ExpectMsg<NoAccountAvailable>().Reason);
+    }
+
+    [Fact]
+    public void A_crashing_account_leaves_its_provider_serving()
+    {
+        var specs = Specs("crash", 2);
+        var provider = StartProvider(specs, supervised: true);
+
+        var first = Lease(provider);
+        EventFilter.Exception<NullReferenceException>().ExpectOne(() =>
+            provider.Tell(new CallFinished(first, null!)));
+
+        // While the crashed account waits out its backoff, a lease request to it goes unanswered and
+        // the provider moves on to the other account; afterwards both serve again.
+        var served = new HashSet<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var lease = Lease(provider, TimeSpan.FromSeconds(8));
+            served.Add(lease.EntityId);
+            provider.Tell(new CallFinished(lease, CallOutcome.Success));
+        }
+        Assert.Equal(2, served.Count);
+        provider.Tell(GetProviderStatus.Instance);
+        Assert.Equal(ProviderHealth.Healthy, ExpectMsg<ProviderStatus>().Health);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Router.Tests.Fakes;
+
+/// <summary>A request the fake received, as it arrived.</summary>
+public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonObject? Body);
+
+/// <summary>
+/// A loopback vendor API for tests: records every request and answers with the next scripted
+/// reply (or the default one). Replies write the vendor's exact wire format (see OpenAiWire, AnthropicWire).
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    public delegate Task Reply(HttpContext context, JsonObject? body);
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Reply> _script = new();
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    public Reply DefaultReply { get; set; } = (c, _) => { c.Response.StatusCode = 404; return Task.CompletedTask; };
+    /// <summary>Expected credential header (name, value); requests without it get the vendor's 401.</summary>
+    public Func<HttpContext, bool> Authorize { get; set; } = _ => true;
+    public Reply Unauthorized { get; set; } = (c, _) => { c.Response.StatusCode = 401; return Task.CompletedTask; };
+    public string BaseUrl { get; private set; } = "";
+    public int Port { get; private set; }
+
+    private FakeUpstream(WebApplication app) => _app = app;
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeUpstream(app);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        fake.Port = address.Port;
+        fake.BaseUrl = $"http://127.0.0.1:{address.Port}";
+        return fake;
+    }
+
+    /// <summary>The next requests get these replies, in order; then the default one.</summary>
+    public FakeUpstream Then(params Reply[] replies)
+    {
+        foreach (var reply in replies) _script.Enqueue(reply);
+        return this;
+    }
+
+    public RecordedRequest LastRequest => Requests.Last();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        JsonObject? body = null;
+        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        {
+            var text = await reader.ReadToEndAsync();
+            if (text.Length > 0) body = JsonNode.Parse(text) as JsonObject;
+        }
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
+        if (!Authorize(context))
+        {
+            await Unauthorized(context, body);
+            return;
+        }
+        var reply = _script.TryDequeue(out var next) ? next : DefaultReply;
+        await reply(context, body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
+        await _app.DisposeAsync();
+    }
+}
+
+internal static class StopExtensions
+{
+    public static Task StopAsync(this WebApplication app, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        return app.StopAsync(cts.Token);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Router.Tests.Fakes;
+
+/// <summary>Writing helpers the vendor fakes share: JSON bodies, SSE frames with pauses, broken connections.</summary>
+public static class WireReplies
+{
+    public static FakeUpstream.Reply Json(int status, string json, IDictionary<string, string>? headers = null) => async (c, _) =>
+    {
+        c.Response.StatusCode = status;
+        c.Response.ContentType = "application/json";
+        foreach (var (k, v) in headers ?? new Dictionary<string, string>()) c.Response.Headers[k] = v;
+        await c.Response.WriteAsync(json);
+    };
+
+    /// <summary>SSE frames exactly as given, flushed one by one with an optional pause between them.</summary>
+    public static FakeUpstream.Reply Sse(IEnumerable<string> frames, TimeSpan? pause = null, bool abortAtEnd = false) => async (c, _) =>
+    {
+        c.Response.StatusCode = 200;
+        c.Response.ContentType = "text/event-stream";
+        c.Response.Headers.CacheControl = "no-cache";
+        foreach (var frame in frames)
+        {
+            await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame));
+            await c.Response.Body.FlushAsync();
+            if (pause is { } p) await Task.Delay(p, c.RequestAborted);
+        }
+        if (abortAtEnd)
+        {
+            // Let the frames reach the peer first: a reset discards data still in flight.
+            await Task.Delay(200);
+            c.Abort();
+        }
+    };
+
+    /// <summary>Never answers (until the client gives up).</summary>
+    public static FakeUpstream.Reply Hang => async (c, _) => await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(_ => { });
+
+    /// <summary>Drops the connection without an answer.</summary>
+    public static FakeUpstream.Reply Drop => (c, _) => { c.Abort(); return Task.CompletedTask; };
+
+    public static string Frame(string data) => $"data: {data}\n\n";
+
+    public static string Frame(string eventName, string data) => $"event: {eventName}\ndata: {data}\n\n";
+
+    public static string Compact(JsonNode node) => node.ToJsonString();
+}
