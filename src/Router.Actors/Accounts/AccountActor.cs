@@ -102,7 +102,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         PersistAll(events, e =>
         {
             _state = _state.Apply(e);
-            _log.Info("Account {0}: {1}", _spec.Name, Describe(e));
+            _log.Warning("Account {0}: {1}", _spec.Name, Describe(e));
         });
         DeferAsync(events[^1], _ => replyTo.Tell(Snapshot()));
     }

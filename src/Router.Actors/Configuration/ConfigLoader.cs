@@ -63,7 +63,9 @@ public static class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {
-            throw new ConfigException($"{path}:0: (file): cannot read the config file: {YamlReader.OneLine(e.Message)}");
+            throw new ConfigException(e is FileNotFoundException or DirectoryNotFoundException
+                ? $"{path}: config file not found (looked at {Path.GetFullPath(path)}; pass --config PATH)"
+                : $"{path}: cannot read the config file: {YamlReader.OneLine(e.Message)}");
         }
         return LoadText(text, path, Path.GetDirectoryName(fullPath)!) with { SourcePath = fullPath };
     }

@@ -36,6 +36,7 @@ public static class AkkaSetup
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
+                    loggers.LogLevel = config.Logging.Level == "debug" ? Akka.Event.LogLevel.InfoLevel : Akka.Event.LogLevel.WarningLevel;
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })

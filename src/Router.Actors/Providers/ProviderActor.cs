@@ -9,7 +9,7 @@ namespace Router.Actors.Providers;
 /// keeps this node's latest view of each, chooses the account for a call and relays lease requests and
 /// outcomes. Accounts stay authoritative: one may refuse a lease, and the next account is tried.
 /// </summary>
-public sealed class ProviderActor : ReceiveActor
+public sealed class ProviderActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan AccountAskTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(15);
@@ -21,6 +21,8 @@ public sealed class ProviderActor : ReceiveActor
     private readonly AccountChooser _chooser = new();
     private readonly Func<DateTimeOffset> _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, Func<DateTimeOffset>? clock = null)
     {
@@ -46,7 +48,7 @@ public sealed class ProviderActor : ReceiveActor
     {
         // Wake every account at start: each recovers its persisted cooldown and health.
         RefreshAll();
-        Context.System.Scheduler.ScheduleTellRepeatedly(RefreshEvery, RefreshEvery, Self, RefreshView.Instance, Self);
+        Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
     }
 
     private void RefreshAll()

@@ -196,7 +196,7 @@ public sealed class FailoverTests
                 new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body("gpt-4.1", stream: true) },
                 HttpCompletionOption.ResponseHeadersRead, cts.Token);
             var stream = await response.Content.ReadAsStreamAsync(cts.Token);
-            await stream.ReadAsync(new byte[64], cts.Token);
+            await stream.ReadAtLeastAsync(new byte[64], 1, cancellationToken: cts.Token);
             response.Dispose(); // the client hangs up mid-stream
         }
 
