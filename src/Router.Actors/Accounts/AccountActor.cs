@@ -23,6 +23,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AccountState _state = new();
     private bool _countersDirty;
+    // Starts at the clock's ticks so versions keep growing across incarnations of the actor.
+    private long _version = DateTime.UtcNow.Ticks;
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
@@ -126,7 +128,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var now = _clock();
         return new AccountSnapshot(
             _spec.EntityId, _spec.Name, _state.EffectiveHealth(now), _state.HealthReason,
-            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters);
+            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters, ++_version);
     }
 
     private static string Describe(IAccountEvent e) => e switch

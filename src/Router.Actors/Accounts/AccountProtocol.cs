@@ -29,7 +29,10 @@ public enum DenyReason { CoolingDown, Unauthenticated, Busy, Unknown }
 
 public sealed record LeaseDenied(string EntityId, DenyReason Reason, AccountSnapshot? Snapshot);
 
-/// <summary>What an account tells about itself: no secrets.</summary>
+/// <summary>
+/// What an account tells about itself: no secrets. Version grows with every snapshot an account
+/// makes (across restarts too), so a reader can drop one that arrives after a newer one.
+/// </summary>
 public sealed record AccountSnapshot(
     string EntityId,
     string Name,
@@ -37,4 +40,5 @@ public sealed record AccountSnapshot(
     string? HealthReason,
     DateTimeOffset? CooldownUntil,
     int InFlight,
-    AccountCounters Counters);
+    AccountCounters Counters,
+    long Version = 0);

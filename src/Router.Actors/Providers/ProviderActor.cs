@@ -35,7 +35,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         Receive<RequestLease>(r => TryNext(r.Excluded, Sender));
         Receive<AccountAnswered>(OnAccountAnswered);
         Receive<CallFinished>(OnCallFinished);
-        Receive<AccountSnapshot>(s => _view[s.EntityId] = s);
+        Receive<AccountSnapshot>(Remember);
         Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
         Receive<RefreshView>(_ => RefreshAll());
         Receive<Status.Failure>(_ => { }); // an account that did not answer; the next refresh asks again
@@ -82,11 +82,11 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         switch (a.Answer)
         {
             case LeaseGranted granted:
-                _view[a.EntityId] = granted.Snapshot;
+                Remember(granted.Snapshot);
                 a.ReplyTo.Tell(granted);
                 return;
             case LeaseDenied { Snapshot: { } snapshot }:
-                _view[a.EntityId] = snapshot;
+                Remember(snapshot);
                 break;
             default:
                 _log.Warning("Provider {0}: account {1} did not answer a lease request", _name, _view[a.EntityId].Name);
@@ -101,6 +101,13 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
             _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
         _accounts.Ask<AccountSnapshot>(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome), AccountAskTimeout)
             .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+    }
+
+    /// <summary>Answers travel concurrently: keep the newest snapshot of each account.</summary>
+    private void Remember(AccountSnapshot snapshot)
+    {
+        if (!_view.TryGetValue(snapshot.EntityId, out var known) || snapshot.Version >= known.Version)
+            _view[snapshot.EntityId] = snapshot;
     }
 
     private NoAccountAvailable WhyNone(IReadOnlySet<string> excluded, DateTimeOffset now)
