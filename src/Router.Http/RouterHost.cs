@@ -37,7 +37,7 @@ public static class RouterHost
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
-        ChatCompletionsEndpoint.Map(app);
+        InferenceEndpoints.Map(app);
         ModelsEndpoint.Map(app);
         HealthEndpoint.Map(app);
 

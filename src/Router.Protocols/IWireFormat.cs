@@ -35,6 +35,16 @@ public interface IWireFormat
 
     /// <summary>The error body a client of this format expects.</summary>
     JsonObject EncodeError(ErrorInfo error);
+
+    /// <summary>
+    /// The client's own body for an upstream of the same format: untouched but for the model name.
+    /// Formats that carry the model in the URL (Gemini) leave the body as it is.
+    /// </summary>
+    JsonObject PassThroughBody(JsonObject clientBody, string upstreamModel)
+    {
+        clientBody["model"] = upstreamModel;
+        return clientBody;
+    }
 }
 
 public interface IStreamDecoder

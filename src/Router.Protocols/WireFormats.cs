@@ -8,4 +8,6 @@ public static class WireFormats
 {
     public static readonly IWireFormat OpenAiChat = new OpenAiChatFormat();
     public static readonly IWireFormat AnthropicMessages = new AnthropicMessagesFormat();
+    public static readonly IWireFormat Gemini = OpenAiChat; // TEMPORARY STUB
+    public static readonly IWireFormat OpenAiResponses = OpenAiChat; // TEMPORARY STUB
 }

@@ -50,15 +50,19 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
     }
 
-    /// <summary>Props for a sharded entity: restarted with exponential backoff when it crashes.</summary>
+    /// <summary>
+    /// Props for a sharded entity: restarted with exponential backoff when it crashes, and also when
+    /// it stops itself because the journal failed (which a persistent actor does), so both heal.
+    /// </summary>
     public static Props PropsFor(AccountSpec spec, TimeSpan leaseLifetime) =>
-        BackoffSupervisor.Props(Backoff.OnFailure(
-            Props.Create(() => new AccountActor(spec, leaseLifetime, null)),
-            childName: "account",
-            minBackoff: TimeSpan.FromMilliseconds(200),
-            maxBackoff: TimeSpan.FromSeconds(30),
-            randomFactor: 0.2,
-            maxNrOfRetries: -1));
+        BackoffSupervisor.Props(Backoff.OnStop(
+                Props.Create(() => new AccountActor(spec, leaseLifetime, null)),
+                childName: "account",
+                minBackoff: TimeSpan.FromMilliseconds(200),
+                maxBackoff: TimeSpan.FromSeconds(30),
+                randomFactor: 0.2,
+                maxNrOfRetries: -1)
+            .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Stop)));
 
     protected override void PreStart()
     {

@@ -7,7 +7,11 @@ using Router.Protocols.Canonical;
 namespace Router.Actors.Dispatch;
 
 /// <summary>A client's request as the front end decoded it: its format, its raw body and its canonical form.</summary>
-public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request);
+/// <param name="ClientHeaders">Headers an upstream of the same format may need (e.g. anthropic-beta), by lower-case name.</param>
+public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request, IReadOnlyDictionary<string, string>? ClientHeaders = null)
+{
+    public IReadOnlyDictionary<string, string> Headers => ClientHeaders ?? new Dictionary<string, string>();
+}
 
 /// <summary>What the front end writes back, always in the client's format.</summary>
 public abstract record DispatchResult;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Router.Actors.Accounts;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
+using Router.Actors.Upstreams;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -45,7 +46,8 @@ public sealed class RequestDispatcher
         foreach (var provider in plan.Providers)
         {
             var tried = new HashSet<string>();
-            while (await provider.Actor!.Ask<object>(new RequestLease(tried), AskTimeout, clientAborted) is LeaseGranted granted)
+            object reply;
+            while ((reply = await provider.Actor!.Ask<object>(new RequestLease(tried), AskTimeout, clientAborted)) is LeaseGranted granted)
             {
                 var (result, failure) = await AttemptAsync(call, plan, provider, granted.Lease, clientAborted);
                 if (result is not null) return result;
@@ -53,25 +55,57 @@ public sealed class RequestDispatcher
                 tried.Add(granted.Lease.EntityId);
                 _log.LogWarning("Model {Model}: {Account} failed ({Detail}); failing over", model, failure!.Where, failure.Detail);
             }
-            if (tried.Count == 0)
-                failures.Add(FailureSummary.From(await NoAccountReason(provider, clientAborted)));
+            // Why the provider had no (further) account: worth telling unless it only says "all tried".
+            if (reply is NoAccountAvailable none && (tried.Count == 0 || none.Reason is Providers.NoAccountReason.CoolingDown or Providers.NoAccountReason.Unauthenticated))
+                failures.Add(FailureSummary.From(none));
         }
         return FailureSummary.ToAnswer(model, failures, DateTimeOffset.UtcNow);
     }
 
-    private async Task<NoAccountAvailable> NoAccountReason(ProviderHandle provider, CancellationToken ct) =>
-        await provider.Actor!.Ask<object>(new RequestLease(new HashSet<string>()), AskTimeout, ct) switch
-        {
-            NoAccountAvailable none => none,
-            LeaseGranted granted => Release(provider, granted.Lease),
-            _ => new NoAccountAvailable(provider.Name, Providers.NoAccountReason.Unavailable),
-        };
-
-    // An account freed up between two questions: give its lease back unused.
-    private static NoAccountAvailable Release(ProviderHandle provider, Lease lease)
+    /// <summary>
+    /// A token count: from the first routed provider whose upstream has a count endpoint (one try),
+    /// else the documented local estimate (TokenCounting.Estimate).
+    /// </summary>
+    public async Task<DispatchResult> CountTokensAsync(InboundCall call, CancellationToken clientAborted)
     {
-        provider.Actor!.Tell(new CallFinished(lease, CallOutcome.Cancelled));
-        return new NoAccountAvailable(provider.Name, Providers.NoAccountReason.Unavailable);
+        var model = call.Request.Model;
+        if (await _routing.Ask<object>(new ResolveModel(model), AskTimeout, clientAborted) is not RoutePlan plan)
+            return new FailedAnswer(ErrorInfo.ModelNotFound(model));
+
+        var provider = plan.Providers.FirstOrDefault(p => p.Upstream.CanCountTokens);
+        if (provider is not null && await provider.Actor!.Ask<object>(new RequestLease(new HashSet<string>()), AskTimeout, clientAborted) is LeaseGranted granted
+            && await UpstreamCountAsync(call, plan, provider, granted.Lease, clientAborted) is { } counted)
+            return Count(call, counted);
+        return Count(call, TokenCounting.Estimate(call.Request));
+    }
+
+    private static WholeAnswer Count(InboundCall call, int tokens) =>
+        new(200, JsonSerializer.SerializeToUtf8Bytes(TokenCounting.Answer(call.ClientFormat, tokens)));
+
+    private async Task<int?> UpstreamCountAsync(InboundCall call, RoutePlan plan, ProviderHandle provider, Lease lease, CancellationToken clientAborted)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        cts.CancelAfter(provider.Timeout);
+        var outcome = CallOutcome.Cancelled;
+        try
+        {
+            var body = TokenCounting.CountRequest(provider.Upstream.Format, call.Request, plan.UpstreamModel);
+            using var response = await provider.Upstream.CountTokensAsync(new UpstreamRequest(body, plan.UpstreamModel, false, lease.Credential, call.Headers), cts.Token);
+            outcome = response.IsSuccessStatusCode ? CallOutcome.Success : UpstreamStatus.Classify((int)response.StatusCode, response.Headers, DateTimeOffset.UtcNow);
+            return response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync(cts.Token)) is JsonObject answer
+                ? TokenCounting.ReadCount(answer)
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !clientAborted.IsCancellationRequested)
+        {
+            outcome = new CallOutcome(OutcomeKind.Transient, Detail: "token count failed");
+            _log.LogInformation("Model {Model}: {Account} could not count tokens ({Error}); estimating", call.Request.Model, lease.AccountName, e.GetType().Name);
+            return null;
+        }
+        finally
+        {
+            provider.Actor!.Tell(new CallFinished(lease, outcome));
+        }
     }
 
     private async Task<(DispatchResult? Result, AttemptFailure? Failure)> AttemptAsync(
@@ -79,7 +113,7 @@ public sealed class RequestDispatcher
     {
         var upstream = provider.Upstream;
         var passThrough = ReferenceEquals(upstream.Format, call.ClientFormat);
-        var body = passThrough ? WithModel(call.RawBody, plan.UpstreamModel) : upstream.Format.EncodeRequest(call.Request, plan.UpstreamModel);
+        var body = passThrough ? call.ClientFormat.PassThroughBody(call.RawBody, plan.UpstreamModel) : upstream.Format.EncodeRequest(call.Request, plan.UpstreamModel);
         var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         cts.CancelAfter(provider.Timeout);
         HttpResponseMessage? response = null;
@@ -88,7 +122,8 @@ public sealed class RequestDispatcher
 
         try
         {
-            response = await upstream.SendAsync(body, plan.UpstreamModel, call.Request.Stream, lease.Credential, cts.Token);
+            response = await upstream.SendAsync(
+                new UpstreamRequest(body, plan.UpstreamModel, call.Request.Stream, lease.Credential, passThrough ? call.Headers : new Dictionary<string, string>()), cts.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode && !call.Request.Stream)
             {
@@ -201,11 +236,5 @@ public sealed class RequestDispatcher
     {
         var json = JsonNode.Parse(upstreamBody) as JsonObject ?? throw new ProtocolException("not a JSON object");
         return JsonSerializer.SerializeToUtf8Bytes(to.EncodeResponse(from.DecodeResponse(json)));
-    }
-
-    private static JsonObject WithModel(JsonObject raw, string model)
-    {
-        raw["model"] = model;
-        return raw;
     }
 }

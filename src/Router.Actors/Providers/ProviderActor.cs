@@ -64,7 +64,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         var choice = _chooser.Choose(_view.Values.Select(a => a with { InFlight = a.InFlight + _pending.GetValueOrDefault(a.EntityId) }), excluded, now);
         if (choice is null)
         {
-            replyTo.Tell(WhyNone(excluded, now));
+            replyTo.Tell(WhyNone(now));
             return;
         }
 
@@ -110,13 +110,13 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
             _view[snapshot.EntityId] = snapshot;
     }
 
-    private NoAccountAvailable WhyNone(IReadOnlySet<string> excluded, DateTimeOffset now)
+    /// <summary>Why no account could be leased, judged over every account (one may have just refused).</summary>
+    private NoAccountAvailable WhyNone(DateTimeOffset now)
     {
-        var remaining = _view.Values.Where(a => !excluded.Contains(a.EntityId)).ToList();
         if (_view.Count == 0) return new NoAccountAvailable(_name, NoAccountReason.NoAccounts);
-        var cooling = remaining.Where(a => a.CooldownUntil > now).Select(a => a.CooldownUntil!.Value).ToList();
+        var cooling = _view.Values.Where(a => a.CooldownUntil > now).Select(a => a.CooldownUntil!.Value).ToList();
         if (cooling.Count > 0) return new NoAccountAvailable(_name, NoAccountReason.CoolingDown, cooling.Min());
-        if (remaining.Count > 0 && remaining.All(a => a.Health == AccountHealth.Unauthenticated))
+        if (_view.Values.All(a => a.Health == AccountHealth.Unauthenticated))
             return new NoAccountAvailable(_name, NoAccountReason.Unauthenticated);
         return new NoAccountAvailable(_name, NoAccountReason.Unavailable);
     }

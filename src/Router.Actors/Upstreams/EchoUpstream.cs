@@ -15,9 +15,9 @@ public sealed class EchoUpstream : IUpstream
 {
     public IWireFormat Format => WireFormats.OpenAiChat;
 
-    public Task<HttpResponseMessage> SendAsync(JsonObject body, string upstreamModel, bool stream, string credential, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(UpstreamRequest call, CancellationToken cancellationToken)
     {
-        var request = Format.DecodeRequest(body);
+        var (request, upstreamModel, stream) = (Format.DecodeRequest(call.Body), call.Model, call.Stream);
         var text = "echo: " + (request.Messages.LastOrDefault(m => m.Role == Role.User)?.JoinedText ?? "");
         var id = "chatcmpl-echo-" + Guid.NewGuid().ToString("N")[..12];
         var usage = new Usage(CountWords(request), CountWords(text));

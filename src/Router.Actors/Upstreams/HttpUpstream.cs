@@ -6,32 +6,48 @@ using Router.Protocols;
 
 namespace Router.Actors.Upstreams;
 
+/// <summary>Where a provider type sends a call and how it presents the credential (contract/config.md).</summary>
+public sealed record UpstreamEndpoints(
+    Func<string, bool, string> CompletionPath,
+    Action<HttpRequestHeaders, string> Authenticate,
+    Func<string, string>? CountTokensPath = null,
+    IReadOnlyList<string>? ForwardedClientHeaders = null);
+
 /// <summary>
-/// An upstream reached over HTTP: POSTs the body to the endpoint the provider type names
-/// (contract/config.md), with the credential in the header that type uses and the configured extra headers.
+/// An upstream reached over HTTP: POSTs the body to the endpoint its type names, with the credential
+/// in the header that type uses, the configured extra headers, and the client headers that type forwards.
 /// </summary>
-public sealed class HttpUpstream(
-    ProviderConfig config,
-    HttpClient http,
-    IWireFormat format,
-    Func<string, bool, string> endpointPath,
-    Action<HttpRequestHeaders, string> authenticate) : IUpstream
+public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFormat format, UpstreamEndpoints endpoints) : IUpstream
 {
     private readonly string _baseUrl = config.BaseUrl.TrimEnd('/');
 
     public IWireFormat Format => format;
 
-    public Task<HttpResponseMessage> SendAsync(JsonObject body, string upstreamModel, bool stream, string credential, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
+        PostAsync(endpoints.CompletionPath(request.Model, request.Stream), request, cancellationToken);
+
+    public bool CanCountTokens => endpoints.CountTokensPath is not null;
+
+    public Task<HttpResponseMessage> CountTokensAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
+        PostAsync(endpoints.CountTokensPath!(request.Model), request, cancellationToken);
+
+    private Task<HttpResponseMessage> PostAsync(string path, UpstreamRequest call, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + endpointPath(upstreamModel, stream))
+        var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + path)
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(call.Body)),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        if (credential.Length > 0) authenticate(request.Headers, credential);
+        if (call.Stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (call.Credential.Length > 0) endpoints.Authenticate(request.Headers, call.Credential);
+        foreach (var name in endpoints.ForwardedClientHeaders ?? [])
+            if (call.ClientHeaders.TryGetValue(name, out var value))
+                request.Headers.TryAddWithoutValidation(name, value);
         foreach (var (name, value) in config.Headers)
+        {
+            request.Headers.Remove(name);
             request.Headers.TryAddWithoutValidation(name, value);
+        }
         return http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 }

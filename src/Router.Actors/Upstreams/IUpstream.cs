@@ -3,6 +3,13 @@ using Router.Protocols;
 
 namespace Router.Actors.Upstreams;
 
+/// <summary>One call to an upstream: the body in its format, the model for the URL, the leased credential.</summary>
+public sealed record UpstreamRequest(JsonObject Body, string Model, bool Stream, string Credential, IReadOnlyDictionary<string, string> ClientHeaders)
+{
+    // The credential must never reach a log line through a record's generated ToString.
+    public override string ToString() => $"UpstreamRequest {{ Model = {Model}, Stream = {Stream} }}";
+}
+
 /// <summary>
 /// How one provider type is called: its wire format and one HTTP exchange with a leased credential.
 /// Answers with the upstream's response as soon as its headers arrive; the caller reads the body.
@@ -11,5 +18,12 @@ public interface IUpstream
 {
     IWireFormat Format { get; }
 
-    Task<HttpResponseMessage> SendAsync(JsonObject body, string upstreamModel, bool stream, string credential, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> SendAsync(UpstreamRequest request, CancellationToken cancellationToken);
+
+    /// <summary>True when the type has its own token count endpoint.</summary>
+    bool CanCountTokens => false;
+
+    /// <summary>Calls the upstream's own token count endpoint (only when CanCountTokens).</summary>
+    Task<HttpResponseMessage> CountTokensAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this upstream has no token count endpoint");
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Router.Actors.Configuration;
 using Router.Protocols;
 
@@ -13,17 +14,24 @@ public static class UpstreamFactory
 
     public static IUpstream? Create(ProviderConfig config, HttpClient http) => config.Type switch
     {
-        "openai" or "http-proxy" => new HttpUpstream(config, http, WireFormats.OpenAiChat,
-            (_, _) => "/chat/completions",
-            (headers, key) => headers.Authorization = new("Bearer", key)),
-        "anthropic" => new HttpUpstream(config, http, WireFormats.AnthropicMessages,
+        "openai" or "http-proxy" => new HttpUpstream(config, http, WireFormats.OpenAiChat, new((_, _) => "/chat/completions", Bearer)),
+        "openai-responses" => new HttpUpstream(config, http, WireFormats.OpenAiResponses, new((_, _) => "/responses", Bearer)),
+        "anthropic" => new HttpUpstream(config, http, WireFormats.AnthropicMessages, new(
             (_, _) => "/v1/messages",
             (headers, key) =>
             {
                 headers.TryAddWithoutValidation("x-api-key", key);
                 headers.TryAddWithoutValidation("anthropic-version", AnthropicVersion);
-            }),
+            },
+            _ => "/v1/messages/count_tokens",
+            ["anthropic-beta"])),
+        "gemini" => new HttpUpstream(config, http, WireFormats.Gemini, new(
+            (model, stream) => stream ? $"/v1beta/models/{model}:streamGenerateContent?alt=sse" : $"/v1beta/models/{model}:generateContent",
+            (headers, key) => headers.TryAddWithoutValidation("x-goog-api-key", key),
+            model => $"/v1beta/models/{model}:countTokens")),
         "echo" => new EchoUpstream(),
         _ => null,
     };
+
+    private static void Bearer(HttpRequestHeaders headers, string key) => headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
 }

@@ -111,12 +111,12 @@ public static class TestConfig
         Models = new ModelsConfig { Routing = routes.ToList(), Aliases = aliases ?? new Dictionary<string, string>() },
     };
 
-    public static ProviderConfig OpenAi(string name, FakeUpstream fake, params string[] keys) => new()
+    public static ProviderConfig OpenAiProvider(string name, FakeUpstream fake, params string[] keys) => new()
     {
         Name = name, Type = "openai", BaseUrl = fake.BaseUrl + "/v1", ApiKeys = keys, Timeout = 10,
     };
 
-    public static ProviderConfig Anthropic(string name, FakeUpstream fake, params string[] keys) => new()
+    public static ProviderConfig AnthropicProvider(string name, FakeUpstream fake, params string[] keys) => new()
     {
         Name = name, Type = "anthropic", BaseUrl = fake.BaseUrl, ApiKeys = keys, Timeout = 10,
     };

@@ -17,7 +17,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         _fake = await FakeUpstream.StartAsync();
         _fake.DefaultReply = OpenAiWire.Text("fine");
-        _router = await RouterUnderTest.StartAsync(Build([OpenAi("openai-main", _fake, "sk-up")], [Route("^gpt-", "openai-main")],
+        _router = await RouterUnderTest.StartAsync(Build([OpenAiProvider("openai-main", _fake, "sk-up")], [Route("^gpt-", "openai-main")],
             clientKeys: [ClientKey], maxBodyBytes: 64 * 1024));
     }
 

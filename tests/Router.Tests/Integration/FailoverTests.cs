@@ -30,7 +30,7 @@ public sealed class FailoverTests
         var backup = await FakeUpstream.StartAsync();
         backup.DefaultReply = AnthropicWire.Text("from backup");
         var router = await RouterUnderTest.StartAsync(Build(
-            [OpenAi("primary", primary, primaryKeys ?? ["sk-p1"]) with { Timeout = timeoutSeconds }, Anthropic("backup", backup, "sk-b1")],
+            [OpenAiProvider("primary", primary, primaryKeys ?? ["sk-p1"]) with { Timeout = timeoutSeconds }, AnthropicProvider("backup", backup, "sk-b1")],
             [Route("^gpt-", "primary", "backup")], authDir));
         return new Setup { Primary = primary, Backup = backup, Router = router };
     }
@@ -88,7 +88,7 @@ public sealed class FailoverTests
         var primary = await FakeUpstream.StartAsync();
         await using var _ = primary;
         primary.DefaultReply = OpenAiWire.RateLimited(30);
-        await using var router = await RouterUnderTest.StartAsync(Build([OpenAi("primary", primary, "sk-p1")], [Route("^gpt-", "primary")]));
+        await using var router = await RouterUnderTest.StartAsync(Build([OpenAiProvider("primary", primary, "sk-p1")], [Route("^gpt-", "primary")]));
 
         var first = await router.Http.PostAsync("/v1/chat/completions", Json.Body("gpt-4.1"));
         var second = await router.Http.PostAsync("/v1/chat/completions", Json.Body("gpt-4.1"));
@@ -170,7 +170,7 @@ public sealed class FailoverTests
         var anthropic = await FakeUpstream.StartAsync();
         await using var _ = anthropic;
         anthropic.DefaultReply = AnthropicWire.StreamThenError("Hello");
-        await using var router = await RouterUnderTest.StartAsync(Build([Anthropic("a", anthropic, "k")], [Route("^claude", "a")]));
+        await using var router = await RouterUnderTest.StartAsync(Build([AnthropicProvider("a", anthropic, "k")], [Route("^claude", "a")]));
 
         var raw = await (await router.Http.PostAsync("/v1/chat/completions", Json.Body("claude-x", stream: true))).Content.ReadAsStringAsync();
         Assert.Contains("\"content\":\"Hello\"", raw);

@@ -13,7 +13,7 @@ public sealed class OpenAiToAnthropicTests
         var fake = await FakeUpstream.StartAsync();
         fake.Authorize = c => AnthropicWire.HasKey(c, "sk-ant-upstream-1");
         fake.Unauthorized = AnthropicWire.InvalidKey;
-        var router = await RouterUnderTest.StartAsync(Build([Anthropic("anthropic-main", fake, "sk-ant-upstream-1")], [Route("^claude-", "anthropic-main")]));
+        var router = await RouterUnderTest.StartAsync(Build([AnthropicProvider("anthropic-main", fake, "sk-ant-upstream-1")], [Route("^claude-", "anthropic-main")]));
         return (fake, router);
     }
 

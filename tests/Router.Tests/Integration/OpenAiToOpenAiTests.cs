@@ -12,7 +12,7 @@ public sealed class OpenAiToOpenAiTests
         var fake = await FakeUpstream.StartAsync();
         fake.Authorize = c => OpenAiWire.HasKey(c, "sk-upstream-1");
         fake.Unauthorized = OpenAiWire.InvalidKey;
-        var router = await RouterUnderTest.StartAsync(Build([OpenAi("openai-main", fake, "sk-upstream-1")], [Route("^gpt-", "openai-main")],
+        var router = await RouterUnderTest.StartAsync(Build([OpenAiProvider("openai-main", fake, "sk-upstream-1")], [Route("^gpt-", "openai-main")],
             aliases: new Dictionary<string, string> { ["gpt-latest"] = "gpt-4.1" }));
         return (fake, router);
     }

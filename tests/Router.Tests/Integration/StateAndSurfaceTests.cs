@@ -16,7 +16,7 @@ public sealed class StateAndSurfaceTests
         var fake = await FakeUpstream.StartAsync();
         await using var _ = fake;
         var config = Build(
-            [OpenAi("live", fake, "sk-1"), OpenAi("no-keys", fake, "", "  "), OpenAi("off", fake, "sk-2") with { Enabled = false }],
+            [OpenAiProvider("live", fake, "sk-1"), OpenAiProvider("no-keys", fake, "", "  "), OpenAiProvider("off", fake, "sk-2") with { Enabled = false }],
             [Route("^gpt-", "live", "no-keys", "off")]);
         await using var router = await RouterUnderTest.StartAsync(config);
 
@@ -67,7 +67,7 @@ public sealed class StateAndSurfaceTests
         await using var _ = fake; await using var __ = backup;
         fake.DefaultReply = OpenAiWire.RateLimited(600);
         backup.DefaultReply = OpenAiWire.Text("backup");
-        RouterConfig Config() => Build([OpenAi("primary", fake, "sk-p1"), OpenAi("backup", backup, "sk-b1")], [Route("^gpt-", "primary", "backup")], authDir);
+        RouterConfig Config() => Build([OpenAiProvider("primary", fake, "sk-p1"), OpenAiProvider("backup", backup, "sk-b1")], [Route("^gpt-", "primary", "backup")], authDir);
 
         await using (var router = await RouterUnderTest.StartAsync(Config()))
         {
@@ -95,7 +95,7 @@ public sealed class StateAndSurfaceTests
         await using var _ = fake;
         fake.Authorize = c => OpenAiWire.HasKey(c, "another-key");
         fake.Unauthorized = (c, b) => WireReplies.Json(401, $$$"""{"error":{"message":"Incorrect API key provided: {{{upstreamKey}}}.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""")(c, b);
-        await using var router = await RouterUnderTest.StartAsync(Build([OpenAi("primary", fake, upstreamKey)], [Route("^gpt-", "primary")], clientKeys: [clientKey]));
+        await using var router = await RouterUnderTest.StartAsync(Build([OpenAiProvider("primary", fake, upstreamKey)], [Route("^gpt-", "primary")], clientKeys: [clientKey]));
 
         var bodies = new List<string>();
         foreach (var key in new[] { clientKey, "sk-client-SECRET-wrong" })

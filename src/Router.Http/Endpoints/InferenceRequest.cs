@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Router.Actors.Dispatch;
+using Router.Actors.Routing;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Http.Endpoints;
+
+/// <summary>
+/// How one inbound endpoint reads its request: the client's wire format, the model when the URL
+/// carries it (Gemini), whether the URL decides streaming, and whether it only counts tokens.
+/// </summary>
+public sealed record InboundRoute(IWireFormat Format, string? ModelFromPath = null, bool? StreamFromPath = null, bool CountOnly = false);
+
+/// <summary>The steps every inference endpoint shares: key, body, decode, model name, dispatch, answer.</summary>
+public static class InferenceRequest
+{
+    /// <summary>Client headers a same-format upstream needs to see (Claude Code's beta features, for one).</summary>
+    private static readonly string[] ForwardedHeaders = ["anthropic-beta"];
+
+    public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer)
+    {
+        var format = route.Format;
+        if (!door.IsAuthorized(context.Request))
+        {
+            await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
+            return;
+        }
+        var (body, error) = await door.ReadJsonAsync(context);
+        if (body is null)
+        {
+            await FrontDoor.WriteErrorAsync(context, format, error!);
+            return;
+        }
+
+        ChatRequest request;
+        try
+        {
+            request = format.DecodeRequest(BodyToDecode(body, route));
+            if (route.StreamFromPath is { } stream) request = request with { Stream = stream };
+        }
+        catch (ProtocolException e)
+        {
+            await FrontDoor.WriteErrorAsync(context, format, e.ToError());
+            return;
+        }
+        if (!ModelNames.IsAcceptable(request.Model))
+        {
+            await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.BadRequest("The model name contains characters or path segments that are not allowed.", "model"));
+            return;
+        }
+
+        var headers = ForwardedHeaders
+            .Where(h => context.Request.Headers.ContainsKey(h))
+            .ToDictionary(h => h, h => context.Request.Headers[h].ToString());
+        var call = new InboundCall(format, body, request, headers);
+        var answer = route.CountOnly
+            ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
+            : await dispatcher.DispatchAsync(call, context.RequestAborted);
+        await writer.WriteAsync(context, format, answer);
+    }
+
+    /// <summary>
+    /// What the format's decoder reads: the body itself, or a copy completed with what the URL says
+    /// (Gemini's model) or a count request leaves out (Anthropic's max_tokens). The client's own body
+    /// stays untouched for a same-format upstream.
+    /// </summary>
+    private static JsonObject BodyToDecode(JsonObject body, InboundRoute route)
+    {
+        if (route.ModelFromPath is null && !route.CountOnly) return body;
+        // Gemini's countTokens may wrap a whole request: {"generateContentRequest": {...}}.
+        var copy = (JsonObject)(body["generateContentRequest"] as JsonObject ?? body).DeepClone();
+        if (route.ModelFromPath is { } model) copy["model"] = model;
+        if (route.CountOnly && copy["max_tokens"] is null) copy["max_tokens"] = 1;
+        return copy;
+    }
+}
