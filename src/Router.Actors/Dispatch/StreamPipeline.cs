@@ -19,15 +19,19 @@ public static class StreamPipeline
     private const int ReadBufferSize = 16 * 1024;
 
     /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
-    public static Source<StreamEvent, NotUsed> Decode(Stream body, IWireFormat upstream, CancellationToken cancellationToken)
+    public static Source<StreamEvent, NotUsed> Decode(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
+        Source.From(() => DecodeEvents(body, upstream.CreateStreamDecoder(), cancellationToken));
+
+    private static async IAsyncEnumerable<StreamEvent> DecodeEvents(Stream body, IStreamDecoder decoder, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var decoder = upstream.CreateStreamDecoder();
-        return Source.From(() => SseParser.Create(body).EnumerateAsync(cancellationToken))
-            .SelectMany(item => decoder.Decode(item))
-            .Concat(Source.Lazily(() => decoder.Completed
-                ? Source.Empty<StreamEvent>()
-                : Source.Single<StreamEvent>(new StreamFailed(ErrorInfo.BadGateway("The upstream stream ended before it was complete."))))
-                .MapMaterializedValue(_ => NotUsed.Instance));
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+        {
+            foreach (var streamEvent in decoder.Decode(item))
+                yield return streamEvent;
+            if (decoder.Completed) yield break; // the end marker: nothing after it matters
+        }
+        if (!decoder.Completed)
+            yield return new StreamFailed(ErrorInfo.BadGateway("The upstream stream ended before it was complete."));
     }
 
     /// <summary>Client SSE frames for canonical events.</summary>
