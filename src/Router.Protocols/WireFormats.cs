@@ -1,5 +1,7 @@
 using Router.Protocols.Anthropic;
+using Router.Protocols.Gemini;
 using Router.Protocols.OpenAi;
+using Router.Protocols.OpenAiResponses;
 
 namespace Router.Protocols;
 
@@ -8,6 +10,6 @@ public static class WireFormats
 {
     public static readonly IWireFormat OpenAiChat = new OpenAiChatFormat();
     public static readonly IWireFormat AnthropicMessages = new AnthropicMessagesFormat();
-    public static readonly IWireFormat Gemini = OpenAiChat; // TEMPORARY STUB
-    public static readonly IWireFormat OpenAiResponses = OpenAiChat; // TEMPORARY STUB
+    public static readonly IWireFormat Gemini = new GeminiFormat();
+    public static readonly IWireFormat OpenAiResponses = new ResponsesFormat();
 }
