@@ -190,17 +190,21 @@ public sealed class FailoverTests
             await OpenAiWire.StreamText(Enumerable.Repeat("tick ", 200), pause: TimeSpan.FromMilliseconds(100))(c, b);
         };
 
+        // A client that hangs up: no draining of the rest of the answer (HttpClient would read on for 2 s).
+        using (var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = new Uri(s.Router.BaseUrl) })
         using (var cts = new CancellationTokenSource())
         {
-            var response = await s.Router.Http.SendAsync(
+            var response = await client.SendAsync(
                 new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Body("gpt-4.1", stream: true) },
                 HttpCompletionOption.ResponseHeadersRead, cts.Token);
             var stream = await response.Content.ReadAsStreamAsync(cts.Token);
             await stream.ReadAtLeastAsync(new byte[64], 1, cancellationToken: cts.Token);
             response.Dispose(); // the client hangs up mid-stream
         }
+        var hungUp = System.Diagnostics.Stopwatch.StartNew();
 
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.True(hungUp.Elapsed < TimeSpan.FromSeconds(1), $"upstream cancelled {hungUp.ElapsedMilliseconds} ms after the client left");
         Assert.Empty(s.Backup.Requests);
     }
 }
