@@ -75,7 +75,9 @@ public static class JsonRead
         node is JsonObject o && o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     public static int? Int(JsonNode? node, string name) =>
-        node is JsonObject o && o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? (int)v.GetValue<double>() : null;
+        node is JsonObject o && o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? v.TryGetValue<int>(out var i) ? i : v.TryGetValue<long>(out var l) ? (int)l : (int)v.GetValue<double>()
+            : null;
 
     /// <summary>Parses JSON text when it is valid, else null (for tool arguments that may be partial).</summary>
     public static JsonNode? TryParse(string text)
