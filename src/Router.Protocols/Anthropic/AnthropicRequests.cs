@@ -45,6 +45,7 @@ internal static class AnthropicRequests
             TopP = JsonRead.OptionalNumber(body, "top_p", "top_p"),
             Stop = JsonRead.StringOrStrings(body, "stop_sequences", "stop_sequences"),
             ReasoningBudgetTokens = thinking is not null && JsonRead.Str(thinking, "type") == "enabled" ? JsonRead.Int(thinking, "budget_tokens") : null,
+            ReasoningEffort = JsonRead.Str(body["output_config"], "effort"),
             Stream = JsonRead.OptionalBool(body, "stream", "stream") ?? false,
             User = JsonRead.Str(body["metadata"], "user_id"),
         };
@@ -64,7 +65,9 @@ internal static class AnthropicRequests
         {
             "user" => Role.User,
             "assistant" => Role.Assistant,
-            var other => throw new ProtocolException($"'{path}.role' must be user or assistant (got '{other}').", path + ".role"),
+            // Claude Code 2.x puts system messages between the turns.
+            "system" => Role.System,
+            var other => throw new ProtocolException($"'{path}.role' must be user, assistant or system (got '{other}').", path + ".role"),
         };
         if (m["content"] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {

@@ -36,11 +36,12 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     private FakeUpstream(WebApplication app) => _app = app;
 
-    public static async Task<FakeUpstream> StartAsync()
+    /// <param name="port">0 lets the OS choose (tests); tests/e2e's fake vendor asks for a fixed one.</param>
+    public static async Task<FakeUpstream> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var fake = new FakeUpstream(app);
         app.Run(fake.HandleAsync);
