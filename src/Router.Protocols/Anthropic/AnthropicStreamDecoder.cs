@@ -9,8 +9,8 @@ namespace Router.Protocols.Anthropic;
 internal sealed class AnthropicStreamDecoder : IStreamDecoder
 {
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
-    private JsonObject? _startUsage;
-    private int _outputTokens;
+    /// <summary>Usage fields as last reported: message_start's, overridden by message_delta's (whose counts are cumulative).</summary>
+    private readonly JsonObject _usage = new();
     private FinishReason _finish = FinishReason.Stop;
 
     public bool Completed { get; private set; }
@@ -22,8 +22,7 @@ internal sealed class AnthropicStreamDecoder : IStreamDecoder
         {
             case "message_start":
                 var message = data["message"] as JsonObject;
-                _startUsage = message?["usage"] as JsonObject;
-                _outputTokens = JsonRead.Int(_startUsage, "output_tokens") ?? 0;
+                MergeUsage(message?["usage"]);
                 return [new MessageStarted(JsonRead.Str(message, "id") ?? "", JsonRead.Str(message, "model") ?? "")];
             case "content_block_start" when data["content_block"] is JsonObject block && JsonRead.Str(block, "type") == "tool_use":
                 var toolIndex = _toolIndexByBlock.Count;
@@ -41,16 +40,24 @@ internal sealed class AnthropicStreamDecoder : IStreamDecoder
                 };
             case "message_delta":
                 if (JsonRead.Str(data["delta"], "stop_reason") is { } stop) _finish = AnthropicResponses.DecodeStop(stop);
-                _outputTokens = JsonRead.Int(data["usage"], "output_tokens") ?? _outputTokens;
+                MergeUsage(data["usage"]);
                 return [];
             case "message_stop":
                 Completed = true;
-                var usage = AnthropicResponses.DecodeUsage(_startUsage ?? new JsonObject()) ?? new Usage(0, 0);
-                return [new MessageFinished(_finish, usage with { OutputTokens = _outputTokens })];
+                return [new MessageFinished(_finish, AnthropicResponses.DecodeUsage(_usage))];
             case "error":
+                // An error event ends the stream: nothing follows it, so it counts as the end marker.
+                Completed = true;
                 return [new StreamFailed(AnthropicErrors.Decode(500, data))];
             default:
                 return [];
         }
+    }
+
+    private void MergeUsage(JsonNode? usage)
+    {
+        if (usage is not JsonObject fields) return;
+        foreach (var (key, value) in fields)
+            if (value is JsonValue) _usage[key] = value.DeepClone();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Router.Protocols.Canonical;
+using Router.Protocols.Json;
 
 namespace Router.Protocols.Anthropic;
 
@@ -50,11 +51,13 @@ internal sealed class AnthropicStreamEncoder(ChatRequest request) : IStreamEncod
             case MessageFinished finished:
                 Start(frames, null, null);
                 Close(frames);
-                var final = finished.Usage ?? _usage ?? new Usage(0, 0);
+                // message_delta's usage counts are cumulative and may carry the input side too: message_start
+                // went out before a translated upstream (OpenAI, Gemini) reported any usage.
+                var final = finished.Usage ?? _usage;
                 frames.Add(Event("message_delta", new JsonObject
                 {
                     ["delta"] = new JsonObject { ["stop_reason"] = AnthropicResponses.EncodeStop(finished.Reason), ["stop_sequence"] = null },
-                    ["usage"] = new JsonObject { ["output_tokens"] = final.OutputTokens },
+                    ["usage"] = final is null ? new JsonObject { ["output_tokens"] = 0 } : AnthropicResponses.EncodeUsage(final),
                 }));
                 frames.Add(Event("message_stop", new JsonObject()));
                 break;
@@ -104,14 +107,5 @@ internal sealed class AnthropicStreamEncoder(ChatRequest request) : IStreamEncod
 
     private SseFrame Delta(JsonObject delta) => Event("content_block_delta", new JsonObject { ["index"] = _index, ["delta"] = delta });
 
-    private static SseFrame Event(string type, JsonObject data)
-    {
-        var withType = new JsonObject { ["type"] = type };
-        foreach (var (key, value) in data.ToList())
-        {
-            data.Remove(key);
-            withType[key] = value;
-        }
-        return new SseFrame(type, withType.ToJsonString());
-    }
+    private static SseFrame Event(string type, JsonObject data) => new(type, JsonShape.TypedEvent(type, data).ToJsonString());
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Router.Protocols.Canonical;
+using Router.Protocols.Json;
 
 namespace Router.Protocols.OpenAiResponses;
 
@@ -137,14 +138,6 @@ internal sealed class ResponsesStreamEncoder(ChatRequest request) : IStreamEncod
 
     private static JsonObject TextPart(string text) => new() { ["type"] = "output_text", ["text"] = text, ["annotations"] = new JsonArray() };
 
-    private SseFrame Event(string type, JsonObject data)
-    {
-        var ordered = new JsonObject { ["type"] = type, ["sequence_number"] = _sequence++ };
-        foreach (var (key, value) in data.ToList())
-        {
-            data.Remove(key);
-            ordered[key] = value;
-        }
-        return new SseFrame(type, ordered.ToJsonString());
-    }
+    private SseFrame Event(string type, JsonObject data) =>
+        new(type, JsonShape.TypedEvent(type, data, ("sequence_number", _sequence++)).ToJsonString());
 }

@@ -67,9 +67,7 @@ public static class ResponsesWire
 
         public void Add(string type, JsonObject data)
         {
-            var ordered = new JsonObject { ["type"] = type, ["sequence_number"] = _sequence++ };
-            foreach (var (key, value) in data.ToList()) { data.Remove(key); ordered[key] = value; }
-            Frames.Add(Frame(type, Compact(ordered)));
+            Frames.Add(Frame(type, Compact(Router.Protocols.Json.JsonShape.TypedEvent(type, data, ("sequence_number", _sequence++)))));
         }
     }
 
