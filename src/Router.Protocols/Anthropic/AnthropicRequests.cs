@@ -47,6 +47,8 @@ internal static class AnthropicRequests
             ReasoningBudgetTokens = thinking is not null && JsonRead.Str(thinking, "type") == "enabled" ? JsonRead.Int(thinking, "budget_tokens") : null,
             ReasoningEffort = JsonRead.Str(body["output_config"], "effort"),
             Stream = JsonRead.OptionalBool(body, "stream", "stream") ?? false,
+            // Anthropic streams always report usage, so an OpenAI upstream is asked for it too.
+            IncludeUsage = true,
             User = JsonRead.Str(body["metadata"], "user_id"),
         };
     }
