@@ -36,6 +36,9 @@ public interface IWireFormat
     /// <summary>The error body a client of this format expects.</summary>
     JsonObject EncodeError(ErrorInfo error);
 
+    /// <summary>Top-level request fields this format's decoder carries into the canonical request; others are dropped on translation.</summary>
+    IReadOnlySet<string> UnderstoodFields { get; }
+
     /// <summary>
     /// The client's own body for an upstream of the same format: untouched but for the model name.
     /// Formats that carry the model in the URL (Gemini) leave the body as it is.

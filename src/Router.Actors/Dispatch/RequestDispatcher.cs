@@ -114,6 +114,8 @@ public sealed class RequestDispatcher
         var upstream = provider.Upstream;
         var passThrough = ReferenceEquals(upstream.Format, call.ClientFormat);
         var body = passThrough ? call.ClientFormat.PassThroughBody(call.RawBody, plan.UpstreamModel) : upstream.Format.EncodeRequest(call.Request, plan.UpstreamModel);
+        if (!passThrough && _log.IsEnabled(LogLevel.Debug))
+            LogDroppedFields(call, upstream.Format);
         var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         cts.CancelAfter(provider.Timeout);
         HttpResponseMessage? response = null;
@@ -230,6 +232,14 @@ public sealed class RequestDispatcher
             OperationCanceledException when !clientAborted.IsCancellationRequested => ErrorInfo.GatewayTimeout("The upstream did not finish the stream in time."),
             _ => ErrorInfo.BadGateway("The upstream stream failed."),
         });
+    }
+
+    private void LogDroppedFields(InboundCall call, IWireFormat upstream)
+    {
+        var dropped = call.RawBody.Select(p => p.Key).Where(k => !call.ClientFormat.UnderstoodFields.Contains(k)).ToList();
+        if (dropped.Count > 0)
+            _log.LogDebug("Model {Model}: request fields {Fields} have no equivalent in {Format} and were dropped",
+                call.Request.Model, string.Join(", ", dropped), upstream.GetType().Name);
     }
 
     private static byte[] Translate(byte[] upstreamBody, IWireFormat from, IWireFormat to)

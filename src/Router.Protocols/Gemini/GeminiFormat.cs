@@ -6,6 +6,8 @@ namespace Router.Protocols.Gemini;
 /// <summary>Gemini generateContent / streamGenerateContent (model in the URL), both directions, streaming included.</summary>
 public sealed class GeminiFormat : IWireFormat
 {
+    public IReadOnlySet<string> UnderstoodFields { get; } = new HashSet<string> { "model", "contents", "systemInstruction", "system_instruction", "tools", "toolConfig", "tool_config", "generationConfig", "generation_config" };
+
     public ChatRequest DecodeRequest(JsonObject body) => GeminiRequests.Decode(body);
     public JsonObject EncodeRequest(ChatRequest request, string upstreamModel) => GeminiRequests.Encode(request);
     public ChatResponse DecodeResponse(JsonObject body) => GeminiResponses.Decode(body);

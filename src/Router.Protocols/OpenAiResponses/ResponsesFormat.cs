@@ -7,6 +7,8 @@ namespace Router.Protocols.OpenAiResponses;
 /// <summary>OpenAI Responses (`POST /v1/responses`), both directions, streaming included. Errors share OpenAI's shape.</summary>
 public sealed class ResponsesFormat : IWireFormat
 {
+    public IReadOnlySet<string> UnderstoodFields { get; } = new HashSet<string> { "model", "instructions", "input", "tools", "tool_choice", "parallel_tool_calls", "temperature", "top_p", "max_output_tokens", "text", "reasoning", "stream", "user" };
+
     public ChatRequest DecodeRequest(JsonObject body) => ResponsesRequests.Decode(body);
     public JsonObject EncodeRequest(ChatRequest request, string upstreamModel) => ResponsesRequests.Encode(request, upstreamModel);
     public ChatResponse DecodeResponse(JsonObject body) => ResponsesResults.Decode(body);

@@ -132,6 +132,21 @@ public sealed class OpenAiToAnthropicTests
         Assert.Equal("healthy", await router.ProviderHealthAsync("anthropic-main"));
     }
 
+    [Fact]
+    public async Task A_field_anthropic_cannot_express_is_dropped_with_a_debug_line()
+    {
+        var (fake, router) = await StartAsync();
+        await using var _ = fake; await using var __ = router;
+        fake.Then(AnthropicWire.Text("ok"));
+
+        var response = await router.Http.PostAsync("/v1/chat/completions",
+            Json.Raw("""{"model":"claude-x","frequency_penalty":0.5,"logit_bias":{"50256":-100},"messages":[{"role":"user","content":"Hi"}]}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Null(fake.LastRequest.Body!["frequency_penalty"]);
+        Assert.Contains(router.Log.Lines, l => l.StartsWith("Debug") && l.Contains("frequency_penalty, logit_bias") && l.Contains("dropped"));
+    }
+
     private static string TextOf(JsonNode message) => message["content"] switch
     {
         JsonValue v => v.GetValue<string>(),
