@@ -53,6 +53,7 @@ public sealed class AnthropicRequestDecodingTests
 
         var request = Format.DecodeRequest(body);
 
+        Assert.Empty(body.Select(p => p.Key).Except(Format.UnderstoodFields)); // nothing here is reported as dropped
         var expected = new ChatRequest
         {
             Model = "claude-sonnet-4-5",

@@ -50,6 +50,7 @@ public sealed class OpenAiRequestDecodingTests
 
         var request = Format.DecodeRequest(body);
 
+        Assert.Empty(body.Select(p => p.Key).Except(Format.UnderstoodFields)); // nothing here is reported as dropped
         var expected = new ChatRequest
         {
             Model = "gpt-4.1",
