@@ -39,7 +39,7 @@ public static class ConfigLoader
     private static readonly string[] ClusterKeys = ["enabled", "hostname", "port", "seed_nodes"];
     private static readonly string[] ProviderKeys =
     [
-        "type", "enabled", "base_url", "api_keys", "headers", "models", "timeout", "max_in_flight", "cooldown",
+        "type", "enabled", "base_url", "api_keys", "headers", "models", "timeout", "max_in_flight", "cooldown", "accepts_images",
         "oauth", "clerk", "service", "health_check", "account_header", "target_url", "login_url", "browser",
     ];
     private static readonly string[] ModelsKeys = ["routing", "aliases"];
@@ -299,6 +299,9 @@ public static class ConfigLoader
                         break;
                     case "cooldown":
                         config = config with { Cooldown = Int(e, 0, int.MaxValue, "a number of seconds >= 0") ?? config.Cooldown };
+                        break;
+                    case "accepts_images":
+                        config = config with { AcceptsImages = Bool(e) ?? config.AcceptsImages };
                         break;
                     case "account_header":
                         var header = String(e);

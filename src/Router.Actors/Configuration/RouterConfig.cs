@@ -78,6 +78,8 @@ public sealed record ProviderConfig
     public int MaxInFlight { get; init; }
     /// <summary>`cooldown`: seconds an account rests after a 429 that carries no Retry-After.</summary>
     public int Cooldown { get; init; } = 30;
+    /// <summary>`accepts_images`: false for a text-only upstream; requests with images skip it (400 when nothing else is routed).</summary>
+    public bool AcceptsImages { get; init; } = true;
     /// <summary>Raw blocks whose keys later provider types define (oauth, clerk, service, health_check, ...).</summary>
     public IReadOnlyDictionary<string, object?> Extra { get; init; } = new Dictionary<string, object?>();
     /// <summary>1-based line of the provider's key in the file, for messages.</summary>

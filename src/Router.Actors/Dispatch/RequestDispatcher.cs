@@ -42,8 +42,12 @@ public sealed class RequestDispatcher
         if (await _routing.Ask<object>(new ResolveModel(model), AskTimeout, clientAborted) is not RoutePlan plan)
             return new FailedAnswer(ErrorInfo.ModelNotFound(model));
 
+        var providers = CanServe(call.Request, plan.Providers);
+        if (providers.Count == 0 && plan.Providers.Count > 0)
+            return new FailedAnswer(ErrorInfo.BadRequest($"The model '{model}' takes text only; this request contains an image.", "messages"));
+
         var failures = new List<AttemptFailure>();
-        foreach (var provider in plan.Providers)
+        foreach (var provider in providers)
         {
             var tried = new HashSet<string>();
             object reply;
@@ -61,6 +65,12 @@ public sealed class RequestDispatcher
         }
         return FailureSummary.ToAnswer(model, failures, DateTimeOffset.UtcNow);
     }
+
+    /// <summary>The providers of a plan that can take this request at all (a text-only upstream cannot take images).</summary>
+    private static IReadOnlyList<ProviderHandle> CanServe(ChatRequest request, IReadOnlyList<ProviderHandle> providers) =>
+        request.Messages.Any(m => m.Content.Any(p => p is ImagePart))
+            ? providers.Where(p => p.Definition.Config.AcceptsImages).ToList()
+            : providers;
 
     /// <summary>
     /// A token count: from the first routed provider whose upstream has a count endpoint (one try),

@@ -147,6 +147,29 @@ public sealed class OpenAiToAnthropicTests
         Assert.Contains(router.Log.Lines, l => l.StartsWith("Debug") && l.Contains("frequency_penalty, logit_bias") && l.Contains("dropped"));
     }
 
+    [Fact]
+    public async Task An_image_skips_a_text_only_provider_and_gets_400_when_none_can_take_it()
+    {
+        var textOnly = await FakeUpstream.StartAsync();
+        var vision = await FakeUpstream.StartAsync();
+        await using var _ = textOnly; await using var __ = vision;
+        vision.DefaultReply = AnthropicWire.Text("a cat");
+        await using var router = await RouterUnderTest.StartAsync(Build(
+            [OpenAiProvider("text-only", textOnly, "k1") with { AcceptsImages = false }, AnthropicProvider("vision", vision, "k2")],
+            [Route("^any$", "text-only", "vision"), Route("^blind$", "text-only")]));
+        const string image = """[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]""";
+
+        var served = await router.Http.PostAsync("/v1/chat/completions", Json.Raw($$$"""{"model":"any","messages":[{"role":"user","content":{{{image}}}}]}"""));
+        var refused = await router.Http.PostAsync("/v1/chat/completions", Json.Raw($$$"""{"model":"blind","messages":[{"role":"user","content":{{{image}}}}]}"""));
+
+        Assert.Equal(200, (int)served.StatusCode);
+        Assert.Contains("a cat", await served.Content.ReadAsStringAsync());
+        Assert.Equal("image", vision.LastRequest.Body!["messages"]![0]!["content"]![1]!["type"]!.GetValue<string>());
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("text only", JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>());
+        Assert.Empty(textOnly.Requests);
+    }
+
     private static string TextOf(JsonNode message) => message["content"] switch
     {
         JsonValue v => v.GetValue<string>(),
