@@ -70,14 +70,20 @@ public sealed class FrontDoor(RouterConfig config)
 
     private static string? PresentedKey(HttpRequest request)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return authorization["Bearer ".Length..].Trim();
+        if (Bearer(request) is { } bearer)
+            return bearer;
         foreach (var header in new[] { "x-api-key", "x-goog-api-key" })
             if (request.Headers.TryGetValue(header, out var value) && value.Count > 0)
                 return value.ToString();
         return request.Query.TryGetValue("key", out var query) ? query.ToString() : null;
     }
 
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    internal static string? Bearer(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+    }
+
+    /// <summary>Keys are compared by hash in constant time, so neither their length nor content leaks through timing.</summary>
+    internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Router.Actors.Configuration;
 using Router.Actors.Hosting;
 using Router.Actors.Providers;
+using Router.Actors.SignIn;
 using Router.Http.Endpoints;
 using Router.Protocols;
 using Router.Protocols.Canonical;
@@ -28,11 +29,14 @@ public static class RouterHost
         });
 
         var http = UpstreamHttp.CreateClient();
-        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http)).ToList();
+        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir)).ToList();
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(http);
         builder.Services.AddSingleton<FrontDoor>();
         builder.Services.AddSingleton<AnswerWriter>();
+        builder.Services.AddSingleton<ManagementGuard>();
+        builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
+        builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"));
 
         var app = builder.Build();
@@ -40,6 +44,8 @@ public static class RouterHost
         InferenceEndpoints.Map(app);
         ModelsEndpoint.Map(app);
         HealthEndpoint.Map(app);
+        LlmuxEndpoints.Map(app);
+        CtoNewEndpoints.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))

@@ -6,12 +6,13 @@ using Akka.Persistence;
 namespace Router.Actors.Accounts;
 
 /// <summary>
-/// One upstream account (one API key): owns its credential, concurrency slots, cooldown and health.
+/// One upstream account (an API key, or a signed-in identity): owns its credential, concurrency slots,
+/// cooldown and health; an account that signs in also owns and renews its token (AccountActor.Tokens.cs).
 /// A Cluster Sharding entity, so there is one owner per account on 1..N nodes. State transitions
 /// are persisted as events; counters ride along in periodic snapshots. The upstream HTTP call never
 /// runs here: the account hands out a lease and hears back the outcome.
 /// </summary>
-public sealed class AccountActor : ReceivePersistentActor, IWithTimers
+public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 {
     private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SnapshotEvery = TimeSpan.FromSeconds(30);
@@ -19,7 +20,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly AccountSpec _spec;
     private readonly TimeSpan _leaseLifetime;
     private readonly Func<DateTimeOffset> _clock;
-    private readonly Dictionary<string, DateTimeOffset> _leases = new();
+    private readonly Dictionary<string, LeaseRecord> _leases = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AccountState _state = new();
     private bool _countersDirty;
@@ -39,8 +40,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is AccountState s) _state = s; });
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
 
-        Command<AcquireLease>(_ => Sender.Tell(TryLease()));
+        Command<AcquireLease>(_ => Lease(Sender));
         Command<ReportOutcome>(OnOutcome);
+        Command<StoreCredential>(OnStoreCredential);
+        Command<SignOut>(_ => OnSignOut());
+        Command<RenewalFinished>(OnRenewalFinished);
+        Command<RenewNow>(OnRenewNow);
         Command<GetAccountStatus>(_ => Sender.Tell(Snapshot()));
         Command<SweepLeases>(_ => SweepExpiredLeases());
         Command<SaveCounters>(_ => SaveCountersIfDirty());
@@ -77,9 +82,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         base.PostStop();
     }
 
+    private void Lease(IActorRef replyTo)
+    {
+        if (_spec.Tokens is not null && !TokenReady(replyTo)) return;
+        replyTo.Tell(TryLease());
+    }
+
     private object TryLease()
     {
         var now = _clock();
+        if (_spec.Tokens is not null && _state.Credential?.AccessToken is null)
+            return new LeaseDenied(_spec.EntityId, DenyReason.Unauthenticated, Snapshot());
         if (_state.Health == AccountHealth.Unauthenticated)
             return new LeaseDenied(_spec.EntityId, DenyReason.Unauthenticated, Snapshot());
         if (_state.IsCoolingDown(now))
@@ -88,13 +101,23 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return new LeaseDenied(_spec.EntityId, DenyReason.Busy, Snapshot());
 
         var id = Guid.NewGuid().ToString("N");
-        _leases[id] = now + _leaseLifetime;
-        return new LeaseGranted(new Lease(id, _spec.EntityId, _spec.Name, _spec.Credential), Snapshot());
+        _leases[id] = new LeaseRecord(now + _leaseLifetime, _credentialVersion);
+        var lease = _spec.Tokens is null
+            ? new Lease(id, _spec.EntityId, _spec.Name, _spec.Credential)
+            : new Lease(id, _spec.EntityId, _spec.Name, _state.Credential!.AccessToken!, AccountHeaders(), Renewable: true);
+        return new LeaseGranted(lease, Snapshot());
     }
 
     private void OnOutcome(ReportOutcome report)
     {
-        _leases.Remove(report.LeaseId);
+        LeaseRecord? leased = _leases.Remove(report.LeaseId, out var record) ? record : null;
+        if (_spec.Tokens is not null && TokenOutcome(report.Outcome, leased))
+        {
+            _state = _state.Count(report.Outcome);
+            _countersDirty = true;
+            Sender.Tell(Snapshot());
+            return;
+        }
         var events = _state.Decide(report.Outcome, _clock(), _spec.DefaultCooldown);
         _state = _state.Count(report.Outcome);
         _countersDirty = true;
@@ -116,7 +139,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void SweepExpiredLeases()
     {
         var now = _clock();
-        foreach (var id in _leases.Where(l => l.Value <= now).Select(l => l.Key).ToList())
+        foreach (var id in _leases.Where(l => l.Value.Expires <= now).Select(l => l.Key).ToList())
             _leases.Remove(id);
     }
 
@@ -132,15 +155,21 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var now = _clock();
         return new AccountSnapshot(
             _spec.EntityId, _spec.Name, _state.EffectiveHealth(now), _state.HealthReason,
-            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters, ++_version);
+            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters, ++_version,
+            _state.Credential?.Identity, _state.Credential?.ExpiresAt);
     }
 
     private static string Describe(IAccountEvent e) => e switch
     {
         CooldownStarted c => $"cooling down until {c.Until:O} ({c.Reason})",
         HealthChanged h => $"now {h.Health.ToString().ToLowerInvariant()} ({h.Reason})",
+        CredentialStored c => $"token stored (expires {c.Credential.ExpiresAt:O})",
+        SignedOut => "signed out",
         _ => e.GetType().Name,
     };
+
+    /// <summary>A lease handed out: when it lapses, and which credential it carried.</summary>
+    private readonly record struct LeaseRecord(DateTimeOffset Expires, int CredentialVersion);
 
     private sealed class SweepLeases { public static readonly SweepLeases Instance = new(); }
 

@@ -16,8 +16,18 @@ public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome 
 /// <summary>Answer: AccountSnapshot. Also wakes the entity, which recovers its persisted state.</summary>
 public sealed record GetAccountStatus(string EntityId) : IAccountCommand;
 
+/// <summary>Sign in (or sign in again): store a credential; the account renews its token when it needs to.
+/// Answer: AccountSnapshot once the credential is persisted.</summary>
+public sealed record StoreCredential(string EntityId, Credential Credential) : IAccountCommand;
+
+/// <summary>Sign out: forget the credential and remove its token file. Answer: AccountSnapshot.</summary>
+public sealed record SignOut(string EntityId) : IAccountCommand;
+
 /// <summary>A credential and a slot, valid until the call reports its outcome or the lease expires.</summary>
-public sealed record Lease(string LeaseId, string EntityId, string AccountName, string Credential)
+/// <param name="AccountHeaders">Per-account headers the upstream needs besides the credential (e.g. an account id).</param>
+/// <param name="Renewable">The credential is a token the account can renew: a 401 is worth one retry after renewal.</param>
+public sealed record Lease(string LeaseId, string EntityId, string AccountName, string Credential,
+    IReadOnlyDictionary<string, string>? AccountHeaders = null, bool Renewable = false)
 {
     // The credential must never reach a log line through a record's generated ToString.
     public override string ToString() => $"Lease {{ LeaseId = {LeaseId}, Account = {AccountName} }}";
@@ -41,4 +51,6 @@ public sealed record AccountSnapshot(
     DateTimeOffset? CooldownUntil,
     int InFlight,
     AccountCounters Counters,
-    long Version = 0);
+    long Version = 0,
+    string? Identity = null,
+    DateTimeOffset? TokenExpiresAt = null);

@@ -9,6 +9,12 @@ public sealed record CooldownStarted(DateTimeOffset Until, string Reason) : IAcc
 
 public sealed record HealthChanged(AccountHealth Health, string Reason, DateTimeOffset? Until = null) : IAccountEvent;
 
+/// <summary>A sign-in or a renewal stored a new credential (accounts that sign in only).</summary>
+public sealed record CredentialStored(Credential Credential) : IAccountEvent;
+
+/// <summary>The user signed the account out: its credential is gone.</summary>
+public sealed record SignedOut(string Reason) : IAccountEvent;
+
 public sealed record AccountCounters(long Requests = 0, long Succeeded = 0, long Failed = 0, long RateLimited = 0);
 
 public sealed record AccountState
@@ -25,6 +31,9 @@ public sealed record AccountState
     public DateTimeOffset? CooldownUntil { get; init; }
     public int ConsecutiveFailures { get; init; }
     public AccountCounters Counters { get; init; } = new();
+    /// <summary>The signed-in credential (null for API-key accounts, which take theirs from config).</summary>
+    public Credential? Credential { get; init; }
+    public bool IsSignedOut { get; init; }
 
     /// <summary>Health as it stands at <paramref name="now"/>: a degraded spell ends by itself.</summary>
     public AccountHealth EffectiveHealth(DateTimeOffset now) =>
@@ -35,6 +44,8 @@ public sealed record AccountState
     public AccountState Apply(IAccountEvent e) => e switch
     {
         CooldownStarted c => this with { CooldownUntil = c.Until },
+        CredentialStored c => this with { Credential = c.Credential, IsSignedOut = false },
+        SignedOut s => this with { Credential = null, IsSignedOut = true, Health = AccountHealth.Unauthenticated, HealthReason = s.Reason },
         HealthChanged h => this with
         {
             Health = h.Health,

@@ -13,7 +13,7 @@ namespace Router.Actors.Configuration;
 /// Anything wrong throws a <see cref="ConfigException"/> with one line <c>FILE:LINE: key.path: what is wrong</c>;
 /// secret values (keys, cookies, connection strings, header values, provider sub-blocks) never appear in it.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     /// <summary>The provider types the router implements (contract table order).</summary>
     public static IReadOnlyList<string> ProviderTypes { get; } =
@@ -83,7 +83,7 @@ public static class ConfigLoader
 
     private readonly record struct Entry(string Key, YamlScalarNode KeyNode, YamlNode Value, string Path);
 
-    private sealed class Reader(string source, string baseDir)
+    private sealed partial class Reader(string source, string baseDir)
     {
         // ---- sections --------------------------------------------------------------------------
 
@@ -315,7 +315,13 @@ public static class ConfigLoader
                         if (HttpUrl(e) is { } url)
                             extra[e.Key] = url;
                         break;
-                    default: // oauth, clerk, service, health_check, browser
+                    case "oauth":
+                        config = config with { OAuth = OAuthBlock(e) };
+                        break;
+                    case "clerk":
+                        config = config with { Clerk = ClerkBlock(e) };
+                        break;
+                    default: // service, health_check, browser
                         if (IsNull(e.Value))
                             break;
                         if (e.Value is not YamlMappingNode)
@@ -332,6 +338,7 @@ public static class ConfigLoader
                 else if (BaseUrlRequired.Contains(type))
                     throw Error(provider.KeyNode, Child(provider.Path, "base_url"), $"missing required key 'base_url' (type '{type}' needs the upstream's absolute http(s) URL)");
             }
+            RequireBlocks(provider, config);
             return config with { BaseUrl = baseUrl ?? "", Extra = extra };
         }
 

@@ -80,6 +80,10 @@ public sealed record ProviderConfig
     public int Cooldown { get; init; } = 30;
     /// <summary>`accepts_images`: false for a text-only upstream; requests with images skip it (400 when nothing else is routed).</summary>
     public bool AcceptsImages { get; init; } = true;
+    /// <summary>`oauth:` (claude-oauth, chatgpt-oauth).</summary>
+    public OAuthConfig? OAuth { get; init; }
+    /// <summary>`clerk:` (ctonew).</summary>
+    public ClerkConfig? Clerk { get; init; }
     /// <summary>Raw blocks whose keys later provider types define (oauth, clerk, service, health_check, ...).</summary>
     public IReadOnlyDictionary<string, object?> Extra { get; init; } = new Dictionary<string, object?>();
     /// <summary>1-based line of the provider's key in the file, for messages.</summary>

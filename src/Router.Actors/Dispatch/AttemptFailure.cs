@@ -14,7 +14,7 @@ public static class FailureSummary
     public static AttemptFailure From(NoAccountAvailable none) => none.Reason switch
     {
         NoAccountReason.CoolingDown => new(none.Provider, FailureKind.RateLimited, "every account is cooling down", none.RetryAt),
-        NoAccountReason.Unauthenticated => new(none.Provider, FailureKind.Unauthenticated, "every account's credential was refused"),
+        NoAccountReason.Unauthenticated => new(none.Provider, FailureKind.Unauthenticated, "no account is signed in with a working credential"),
         _ => new(none.Provider, FailureKind.Unavailable, "no account available"),
     };
 

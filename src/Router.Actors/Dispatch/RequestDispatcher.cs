@@ -50,14 +50,24 @@ public sealed class RequestDispatcher
         foreach (var provider in providers)
         {
             var tried = new HashSet<string>();
+            var renewed = new HashSet<string>();
+            string? retryOn = null;
             object reply;
-            while ((reply = await provider.Actor!.Ask<object>(new RequestLease(tried), AskTimeout, clientAborted)) is LeaseGranted granted)
+            while ((reply = await provider.Actor!.Ask<object>(new RequestLease(tried, retryOn), AskTimeout, clientAborted)) is LeaseGranted granted)
             {
-                var (result, failure) = await AttemptAsync(call, plan, provider, granted.Lease, clientAborted);
+                var lease = granted.Lease;
+                var (result, failure) = await AttemptAsync(call, plan, provider, lease, clientAborted);
                 if (result is not null) return result;
                 failures.Add(failure!);
-                tried.Add(granted.Lease.EntityId);
-                _log.LogWarning("Model {Model}: {Account} failed ({Detail}); failing over", model, failure!.Where, failure.Detail);
+                // A refused token is renewed by its account (it heard the 401): retry once on it.
+                retryOn = failure!.Kind == FailureKind.Unauthenticated && lease.Renewable && renewed.Add(lease.EntityId) ? lease.EntityId : null;
+                if (retryOn is not null)
+                {
+                    _log.LogInformation("Model {Model}: {Account} answered 401; retrying once with a renewed token", model, failure.Where);
+                    continue;
+                }
+                tried.Add(lease.EntityId);
+                _log.LogWarning("Model {Model}: {Account} failed ({Detail}); failing over", model, failure.Where, failure.Detail);
             }
             // Why the provider had no (further) account: worth telling unless it only says "all tried".
             if (reply is NoAccountAvailable none && (tried.Count == 0 || none.Reason is Providers.NoAccountReason.CoolingDown or Providers.NoAccountReason.Unauthenticated))
@@ -82,7 +92,7 @@ public sealed class RequestDispatcher
         if (await _routing.Ask<object>(new ResolveModel(model), AskTimeout, clientAborted) is not RoutePlan plan)
             return new FailedAnswer(ErrorInfo.ModelNotFound(model));
 
-        var provider = plan.Providers.FirstOrDefault(p => p.Upstream.CanCountTokens);
+        var provider = plan.Providers.FirstOrDefault(p => p.Upstream.For(plan.UpstreamModel).Upstream.CanCountTokens);
         if (provider is not null && await provider.Actor!.Ask<object>(new RequestLease(new HashSet<string>()), AskTimeout, clientAborted) is LeaseGranted granted
             && await UpstreamCountAsync(call, plan, provider, granted.Lease, clientAborted) is { } counted)
             return Count(call, counted);
@@ -99,8 +109,9 @@ public sealed class RequestDispatcher
         var outcome = CallOutcome.Cancelled;
         try
         {
-            var body = TokenCounting.CountRequest(provider.Upstream.Format, call.Request, plan.UpstreamModel);
-            using var response = await provider.Upstream.CountTokensAsync(new UpstreamRequest(body, plan.UpstreamModel, false, lease.Credential, call.Headers), cts.Token);
+            var (upstream, model) = provider.Upstream.For(plan.UpstreamModel);
+            var body = TokenCounting.CountRequest(upstream.Format, call.Request, model);
+            using var response = await upstream.CountTokensAsync(new UpstreamRequest(body, model, false, lease.Credential, call.Headers, lease.AccountHeaders), cts.Token);
             outcome = response.IsSuccessStatusCode ? CallOutcome.Success : UpstreamStatus.Classify((int)response.StatusCode, response.Headers, DateTimeOffset.UtcNow);
             return response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync(cts.Token)) is JsonObject answer
                 ? TokenCounting.ReadCount(answer)
@@ -121,9 +132,9 @@ public sealed class RequestDispatcher
     private async Task<(DispatchResult? Result, AttemptFailure? Failure)> AttemptAsync(
         InboundCall call, RoutePlan plan, ProviderHandle provider, Lease lease, CancellationToken clientAborted)
     {
-        var upstream = provider.Upstream;
+        var (upstream, model) = provider.Upstream.For(plan.UpstreamModel);
         var passThrough = ReferenceEquals(upstream.Format, call.ClientFormat);
-        var body = passThrough ? call.ClientFormat.PassThroughBody(call.RawBody, plan.UpstreamModel) : upstream.Format.EncodeRequest(call.Request, plan.UpstreamModel);
+        var body = passThrough ? call.ClientFormat.PassThroughBody(call.RawBody, model) : upstream.Format.EncodeRequest(call.Request, model);
         if (!passThrough && _log.IsEnabled(LogLevel.Debug))
             LogDroppedFields(call, upstream.Format);
         var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
@@ -135,7 +146,7 @@ public sealed class RequestDispatcher
         try
         {
             response = await upstream.SendAsync(
-                new UpstreamRequest(body, plan.UpstreamModel, call.Request.Stream, lease.Credential, passThrough ? call.Headers : new Dictionary<string, string>()), cts.Token);
+                new UpstreamRequest(body, model, call.Request.Stream, lease.Credential, passThrough ? call.Headers : new Dictionary<string, string>(), lease.AccountHeaders), cts.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode && !call.Request.Stream)
             {

@@ -11,3 +11,12 @@ public sealed class AccountMessageExtractor() : HashCodeMessageExtractor(maxNumb
 {
     public override string? EntityId(object message) => (message as IAccountCommand)?.EntityId;
 }
+
+/// <summary>Registry key of the roster shard region (which accounts signed in, per provider).</summary>
+public sealed class RosterRegion;
+
+/// <summary>Routes roster commands to the roster of their provider.</summary>
+public sealed class RosterMessageExtractor() : HashCodeMessageExtractor(maxNumberOfShards: 10)
+{
+    public override string? EntityId(object message) => (message as IRosterCommand)?.Provider;
+}

@@ -24,7 +24,8 @@ public static class AkkaSetup
     public static IServiceCollection AddRouterActors(this IServiceCollection services, RouterConfig config, IReadOnlyList<ProviderDefinition> providers, string hoconDirectory)
     {
         PersistenceHocon.EnsureAuthDirectory(config.Auth.Dir);
-        var directory = new AccountDirectory(providers.SelectMany(p => p.Accounts));
+        var directory = new AccountDirectory(providers.SelectMany(p => p.Accounts),
+            entityId => providers.Select(p => p.SignedInAccount(entityId)).FirstOrDefault(spec => spec is not null));
         var routes = new RouteTable(config.Models);
         var leaseLifetime = TimeSpan.FromSeconds(providers.Select(p => p.Config.Timeout).DefaultIfEmpty(120).Max() + 30);
 
@@ -49,10 +50,16 @@ public static class AkkaSetup
                         : Props.Empty,
                     new AccountMessageExtractor(),
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                .WithShardRegion<RosterRegion>(
+                    "roster",
+                    provider => Props.Create(() => new RosterActor(provider)),
+                    new RosterMessageExtractor(),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                 .WithActors((system, registry) =>
                 {
                     var region = registry.Get<AccountRegion>();
-                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(routes, providers, region)), "routing");
+                    var roster = registry.Get<RosterRegion>();
+                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(routes, providers, region, roster)), "routing");
                     registry.Register<RoutingActor>(routing);
                 })
                 .AddStartup((system, _) =>

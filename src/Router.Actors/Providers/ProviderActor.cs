@@ -8,6 +8,8 @@ namespace Router.Actors.Providers;
 /// One configured provider: knows its accounts (sharded entities, reached through the shard region),
 /// keeps this node's latest view of each, chooses the account for a call and relays lease requests and
 /// outcomes. Accounts stay authoritative: one may refuse a lease, and the next account is tried.
+/// A provider whose accounts sign in also follows its roster (a sharded entity): members join its view
+/// when they sign in and leave it when they sign out, on every node.
 /// </summary>
 public sealed class ProviderActor : ReceiveActor, IWithTimers
 {
@@ -16,6 +18,8 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
 
     private readonly string _name;
     private readonly IActorRef _accounts;
+    private readonly IActorRef? _roster;
+    private readonly HashSet<string> _configured;
     private readonly Dictionary<string, AccountSnapshot> _view;
     private readonly Dictionary<string, int> _pending = new();
     private readonly AccountChooser _chooser = new();
@@ -24,25 +28,29 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, Func<DateTimeOffset>? clock = null)
+    public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, Func<DateTimeOffset>? clock = null)
     {
         _name = name;
         _accounts = accountRegion;
+        _roster = rosterRegion;
+        _configured = accounts.Select(a => a.EntityId).ToHashSet();
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
         // Until an account answers, assume it healthy: it refuses a lease itself if it is not.
-        _view = accounts.ToDictionary(a => a.EntityId, a => new AccountSnapshot(a.EntityId, a.Name, AccountHealth.Healthy, null, null, 0, new()));
+        _view = accounts.ToDictionary(a => a.EntityId, a => Assumed(a.EntityId, a.Name));
 
-        Receive<RequestLease>(r => TryNext(r.Excluded, Sender));
+        Receive<RequestLease>(r => TryNext(r.Excluded, Sender, r.Prefer));
         Receive<AccountAnswered>(OnAccountAnswered);
         Receive<CallFinished>(OnCallFinished);
         Receive<AccountSnapshot>(Remember);
         Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
         Receive<RefreshView>(_ => RefreshAll());
+        Receive<RosterChanged>(_ => ReadRoster());
+        Receive<RosterMembers>(OnRoster);
         Receive<Status.Failure>(_ => { }); // an account that did not answer; the next refresh asks again
     }
 
-    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion) =>
-        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, null));
+    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null) =>
+        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, rosterRegion, null));
 
     protected override void PreStart()
     {
@@ -51,17 +59,42 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
     }
 
-    private void RefreshAll()
+    /// <summary>Until an account answers, assume it healthy: it refuses a lease itself if it is not.</summary>
+    private static AccountSnapshot Assumed(string entityId, string name) => new(entityId, name, AccountHealth.Healthy, null, null, 0, new());
+
+    private void ReadRoster() =>
+        _roster?.Ask<RosterMembers>(new GetRoster(_name), AccountAskTimeout)
+            .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+
+    private void OnRoster(RosterMembers roster)
     {
-        foreach (var id in _view.Keys)
-            _accounts.Ask<AccountSnapshot>(new GetAccountStatus(id), AccountAskTimeout)
-                .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+        var members = roster.Members.ToDictionary(m => m.EntityId);
+        foreach (var gone in _view.Keys.Where(id => !members.ContainsKey(id) && !_configured.Contains(id)).ToList())
+            _view.Remove(gone);
+        foreach (var member in members.Values.Where(m => !_view.ContainsKey(m.EntityId)))
+        {
+            _view[member.EntityId] = Assumed(member.EntityId, $"{_name}:{member.Identity}");
+            AskStatus(member.EntityId);
+        }
     }
 
-    private void TryNext(IReadOnlySet<string> excluded, IActorRef replyTo)
+    private void RefreshAll()
+    {
+        ReadRoster();
+        foreach (var id in _view.Keys)
+            AskStatus(id);
+    }
+
+    private void AskStatus(string entityId) =>
+        _accounts.Ask<AccountSnapshot>(new GetAccountStatus(entityId), AccountAskTimeout)
+            .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+
+    private void TryNext(IReadOnlySet<string> excluded, IActorRef replyTo, string? prefer = null)
     {
         var now = _clock();
-        var choice = _chooser.Choose(_view.Values.Select(a => a with { InFlight = a.InFlight + _pending.GetValueOrDefault(a.EntityId) }), excluded, now);
+        var choice = prefer is not null && _view.TryGetValue(prefer, out var preferred) && !excluded.Contains(prefer) && AccountChooser.IsUsable(preferred, now)
+            ? preferred
+            : _chooser.Choose(_view.Values.Select(a => a with { InFlight = a.InFlight + _pending.GetValueOrDefault(a.EntityId) }), excluded, now);
         if (choice is null)
         {
             replyTo.Tell(WhyNone(now));
@@ -89,7 +122,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
                 Remember(snapshot);
                 break;
             default:
-                _log.Warning("Provider {0}: account {1} did not answer a lease request", _name, _view[a.EntityId].Name);
+                _log.Warning("Provider {0}: account {1} did not answer a lease request", _name, _view.GetValueOrDefault(a.EntityId)?.Name ?? a.EntityId);
                 break;
         }
         TryNext(new HashSet<string>(a.Excluded) { a.EntityId }, a.ReplyTo);
@@ -106,14 +139,16 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
     /// <summary>Answers travel concurrently: keep the newest snapshot of each account.</summary>
     private void Remember(AccountSnapshot snapshot)
     {
-        if (!_view.TryGetValue(snapshot.EntityId, out var known) || snapshot.Version >= known.Version)
+        // Only accounts still in the view: a signed-out account's late answer must not bring it back.
+        if (_view.TryGetValue(snapshot.EntityId, out var known) && snapshot.Version >= known.Version)
             _view[snapshot.EntityId] = snapshot;
     }
 
     /// <summary>Why no account could be leased, judged over every account (one may have just refused).</summary>
     private NoAccountAvailable WhyNone(DateTimeOffset now)
     {
-        if (_view.Count == 0) return new NoAccountAvailable(_name, NoAccountReason.NoAccounts);
+        if (_view.Count == 0)
+            return new NoAccountAvailable(_name, _roster is null ? NoAccountReason.NoAccounts : NoAccountReason.Unauthenticated);
         var cooling = _view.Values.Where(a => a.CooldownUntil > now).Select(a => a.CooldownUntil!.Value).ToList();
         if (cooling.Count > 0) return new NoAccountAvailable(_name, NoAccountReason.CoolingDown, cooling.Min());
         if (_view.Values.All(a => a.Health == AccountHealth.Unauthenticated))
@@ -124,7 +159,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
     private ProviderStatus Status()
     {
         var accounts = _view.Values.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
-        return new ProviderStatus(_name, ProviderHealth.Of(accounts, _clock()), accounts);
+        return new ProviderStatus(_name, ProviderHealth.Of(accounts, _clock(), signsIn: _roster is not null), accounts);
     }
 
     private sealed record AccountAnswered(string EntityId, object? Answer, IReadOnlySet<string> Excluded, IActorRef ReplyTo);

@@ -1,26 +1,82 @@
 using Akka.Actor;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
+using Router.Actors.SignIn;
 using Router.Actors.Upstreams;
 
 namespace Router.Actors.Providers;
 
-/// <summary>A provider as configured: its upstream, its accounts, or why it is disabled.</summary>
-public sealed record ProviderDefinition(ProviderConfig Config, IUpstream? Upstream, IReadOnlyList<AccountSpec> Accounts, string? DisabledReason)
+/// <summary>
+/// A provider as configured: its upstream, its accounts, or why it is disabled. Providers whose accounts
+/// sign in (claude-oauth, chatgpt-oauth, ctonew) also carry the token policy every such account follows
+/// and the client that signs one in; their accounts are made when someone signs in (the roster).
+/// </summary>
+public sealed record ProviderDefinition(
+    ProviderConfig Config, IUpstream? Upstream, IReadOnlyList<AccountSpec> Accounts, string? DisabledReason,
+    TokenPolicy? Tokens = null, OAuthClient? OAuth = null)
 {
     public string Name => Config.Name;
 
-    public static ProviderDefinition From(ProviderConfig config, HttpClient http)
+    /// <summary>Accounts come from sign-ins (the roster), not only from config.</summary>
+    public bool SignsIn => Tokens is not null;
+
+    /// <summary>"claude" or "chatgpt" for the LLMux types: the {kind} of /v1/auth/llmux/{kind}/... and of token file names.</summary>
+    public string? LlmuxKind => LlmuxKindOf(Config.Type);
+
+    public static string? LlmuxKindOf(string type) => type switch
+    {
+        "claude-oauth" => "claude",
+        "chatgpt-oauth" => "chatgpt",
+        _ => null,
+    };
+
+    /// <summary>The spec of a signed-in account of this provider (entity id `{name}@{identity}`), or null.</summary>
+    public AccountSpec? SignedInAccount(string entityId) =>
+        Tokens is not null && DisabledReason is null && entityId.StartsWith(Name + "@", StringComparison.Ordinal)
+            ? Accounts.FirstOrDefault(a => a.EntityId == entityId) ?? SignedIn(entityId[(Name.Length + 1)..])
+            : null;
+
+    public AccountSpec SignedIn(string identity, string seed = "") =>
+        AccountSpec.SignedIn(Name, identity, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens!, seed);
+
+    public static ProviderDefinition From(ProviderConfig config, HttpClient http, string authDir)
     {
         var upstream = UpstreamFactory.Create(config, http);
-        var keys = UpstreamFactory.NeedsNoKey(config.Type) && config.UsableKeys.Count == 0 ? [""] : config.UsableKeys;
-        var accounts = keys.Select((key, i) => new AccountSpec(config.Name, i + 1, key, config.MaxInFlight, TimeSpan.FromSeconds(config.Cooldown))).ToList();
+        var (tokens, oauth) = TokensFor(config, http, authDir);
+        var definition = new ProviderDefinition(config, upstream, [], null, tokens, oauth);
+        var accounts = definition.ConfiguredAccounts();
         var disabled =
             !config.Enabled ? "enabled: false in config" :
             upstream is null ? $"provider type '{config.Type}' is not served by this build yet" :
-            accounts.Count == 0 ? "every api key is empty (unset environment variable?)" :
+            accounts.Count == 0 && !definition.SignsIn ? "every api key is empty (unset environment variable?)" :
             null;
-        return new ProviderDefinition(config, upstream, disabled is null ? accounts : [], disabled);
+        return definition with { Accounts = disabled is null ? accounts : [], DisabledReason = disabled };
+    }
+
+    private List<AccountSpec> ConfiguredAccounts()
+    {
+        if (Tokens is not null)
+            // A ctonew session may come from config (clerk.cookie); LLMux accounts only from sign-ins.
+            return Config.Clerk is { Cookie.Length: > 0 } clerk && ClerkSession.Parse(clerk.Cookie) is (string cookie, null)
+                ? [SignedIn(ClerkSession.SessionKey(cookie), cookie)]
+                : [];
+        var keys = UpstreamFactory.NeedsNoKey(Config.Type) && Config.UsableKeys.Count == 0 ? [""] : Config.UsableKeys;
+        return keys.Select((key, i) => new AccountSpec(Config.Name, i + 1, key, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown))).ToList();
+    }
+
+    private static (TokenPolicy?, OAuthClient?) TokensFor(ProviderConfig config, HttpClient http, string authDir)
+    {
+        if (LlmuxKindOf(config.Type) is { } kind && config.OAuth is { } oauthConfig)
+        {
+            var oauth = new OAuthClient(oauthConfig, http);
+            var accountHeader = config.Extra.GetValueOrDefault("account_header") as string ?? (kind == "chatgpt" ? "chatgpt-account-id" : null);
+            return (new TokenPolicy(oauth, TimeSpan.FromMinutes(5), RenewByTimer: true,
+                MirrorFile: c => Path.Combine(authDir, $"llmux-{kind}-{TokenFile.Sanitize(c.Identity ?? "unknown")}.json"),
+                AccountHeader: accountHeader), oauth);
+        }
+        if (config.Type == "ctonew" && config.Clerk is { } clerk)
+            return (new TokenPolicy(new ClerkSession(clerk, http), ClerkSession.RenewBefore, RenewByTimer: false), null);
+        return (null, null);
     }
 }
 

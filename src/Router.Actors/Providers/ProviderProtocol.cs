@@ -5,8 +5,15 @@ namespace Router.Actors.Providers;
 // Messages of ProviderActor.
 
 /// <summary>Ask for a lease on one of this provider's accounts, skipping <paramref name="Excluded"/>.
-/// Answer: LeaseGranted or NoAccountAvailable.</summary>
-public sealed record RequestLease(IReadOnlySet<string> Excluded);
+/// Answer: LeaseGranted or NoAccountAvailable. <paramref name="Prefer"/> asks for one account first
+/// (the retry after a 401 goes back to the account that renewed its token).</summary>
+public sealed record RequestLease(IReadOnlySet<string> Excluded, string? Prefer = null);
+
+/// <summary>Tell: the roster changed (someone signed in or out); read it again now.</summary>
+public sealed record RosterChanged
+{
+    public static readonly RosterChanged Instance = new();
+}
 
 /// <summary>Why no account could take the call; RetryAt is the earliest end of a cooldown.</summary>
 public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null);

@@ -11,11 +11,11 @@ public sealed class RoutingActor : ReceiveActor
 {
     private readonly ProviderCatalog _catalog;
 
-    public RoutingActor(RouteTable routes, IReadOnlyList<ProviderDefinition> providers, IActorRef accountRegion)
+    public RoutingActor(RouteTable routes, IReadOnlyList<ProviderDefinition> providers, IActorRef accountRegion, IActorRef? rosterRegion = null)
     {
         // Each enabled provider is a child: a provider that crashes is restarted, its accounts live on.
         _catalog = new ProviderCatalog(providers.Select(p => new ProviderHandle(p, p.DisabledReason is null
-            ? Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, accountRegion), Uri.EscapeDataString(p.Name))
+            ? Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, accountRegion, p.SignsIn ? rosterRegion : null), Uri.EscapeDataString(p.Name))
             : null)).ToList());
 
         Receive<ResolveModel>(r => Sender.Tell(Resolve(routes, _catalog, r.Model)));

@@ -43,6 +43,8 @@ public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFo
         foreach (var name in endpoints.ForwardedClientHeaders ?? [])
             if (call.ClientHeaders.TryGetValue(name, out var value))
                 request.Headers.TryAddWithoutValidation(name, value);
+        foreach (var (name, value) in call.AccountHeaders ?? new Dictionary<string, string>())
+            request.Headers.TryAddWithoutValidation(name, value);
         foreach (var (name, value) in config.Headers)
         {
             request.Headers.Remove(name);

@@ -4,7 +4,9 @@ using Router.Protocols;
 namespace Router.Actors.Upstreams;
 
 /// <summary>One call to an upstream: the body in its format, the model for the URL, the leased credential.</summary>
-public sealed record UpstreamRequest(JsonObject Body, string Model, bool Stream, string Credential, IReadOnlyDictionary<string, string> ClientHeaders)
+/// <param name="AccountHeaders">Headers the leased account adds (e.g. ChatGPT's account id).</param>
+public sealed record UpstreamRequest(JsonObject Body, string Model, bool Stream, string Credential, IReadOnlyDictionary<string, string> ClientHeaders,
+    IReadOnlyDictionary<string, string>? AccountHeaders = null)
 {
     // The credential must never reach a log line through a record's generated ToString.
     public override string ToString() => $"UpstreamRequest {{ Model = {Model}, Stream = {Stream} }}";
@@ -18,6 +20,10 @@ public interface IUpstream
 {
     IWireFormat Format { get; }
 
+    /// <summary>The upstream and model name a model is really sent to: the same for most types; a type
+    /// that serves several formats behind one provider (ctonew) picks one per model here.</summary>
+    UpstreamTarget For(string model) => new(this, model);
+
     Task<HttpResponseMessage> SendAsync(UpstreamRequest request, CancellationToken cancellationToken);
 
     /// <summary>True when the type has its own token count endpoint.</summary>
@@ -27,3 +33,6 @@ public interface IUpstream
     Task<HttpResponseMessage> CountTokensAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("this upstream has no token count endpoint");
 }
+
+/// <summary>Where one model of a provider goes: the upstream that speaks its format, and the name it knows the model by.</summary>
+public sealed record UpstreamTarget(IUpstream Upstream, string Model);

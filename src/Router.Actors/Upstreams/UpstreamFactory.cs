@@ -16,15 +16,10 @@ public static class UpstreamFactory
     {
         "openai" or "http-proxy" => new HttpUpstream(config, http, WireFormats.OpenAiChat, new((_, _) => "/chat/completions", Bearer)),
         "openai-responses" => new HttpUpstream(config, http, WireFormats.OpenAiResponses, new((_, _) => "/responses", Bearer)),
-        "anthropic" => new HttpUpstream(config, http, WireFormats.AnthropicMessages, new(
-            (_, _) => "/v1/messages",
-            (headers, key) =>
-            {
-                headers.TryAddWithoutValidation("x-api-key", key);
-                headers.TryAddWithoutValidation("anthropic-version", AnthropicVersion);
-            },
-            _ => "/v1/messages/count_tokens",
-            ["anthropic-beta"])),
+        "anthropic" => Anthropic(config, http, (headers, key) => headers.TryAddWithoutValidation("x-api-key", key)),
+        "claude-oauth" => Anthropic(config, http, Bearer),
+        "chatgpt-oauth" => new HttpUpstream(config, http, WireFormats.OpenAiResponses, new((_, _) => "/responses", Bearer)),
+        "ctonew" => new CtoNewUpstream(config, http),
         "gemini" => new HttpUpstream(config, http, WireFormats.Gemini, new(
             (model, stream) => stream ? $"/v1beta/models/{model}:streamGenerateContent?alt=sse" : $"/v1beta/models/{model}:generateContent",
             (headers, key) => headers.TryAddWithoutValidation("x-goog-api-key", key),
@@ -33,5 +28,17 @@ public static class UpstreamFactory
         _ => null,
     };
 
-    private static void Bearer(HttpRequestHeaders headers, string key) => headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+    /// <summary>Anthropic Messages, with an API key (x-api-key) or an OAuth token (bearer).</summary>
+    private static HttpUpstream Anthropic(ProviderConfig config, HttpClient http, Action<HttpRequestHeaders, string> credential) =>
+        new(config, http, WireFormats.AnthropicMessages, new(
+            (_, _) => "/v1/messages",
+            (headers, key) =>
+            {
+                credential(headers, key);
+                headers.TryAddWithoutValidation("anthropic-version", AnthropicVersion);
+            },
+            _ => "/v1/messages/count_tokens",
+            ["anthropic-beta"]));
+
+    public static void Bearer(HttpRequestHeaders headers, string key) => headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
 }

@@ -1,0 +1,309 @@
+// The router benchmark, one command (bench/README.md):
+//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Bench;
+
+var opts = Options.Parse(args);
+var repo = Paths.FindRepo();
+var bench = Path.Combine(repo, "bench");
+var cache = Path.Combine(bench, ".cache");
+var resultsDir = Path.Combine(bench, "results");
+Directory.CreateDirectory(resultsDir);
+Children.LogDir = Path.Combine(cache, "logs");
+Directory.CreateDirectory(Children.LogDir);
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; Console.Error.WriteLine("\nCtrl+C: stopping children…"); Children.KillAll(); Environment.Exit(130); };
+using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => { Children.KillAll(); Environment.Exit(143); });
+using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => { Children.KillAll(); Environment.Exit(129); });
+AppDomain.CurrentDomain.ProcessExit += (_, _) => Children.KillAll();
+AppDomain.CurrentDomain.UnhandledException += (_, _) => Children.KillAll();
+
+var exit = 0;
+try
+{
+    var (soft, hard) = Native.RaiseOpenFiles();
+    Children.Pin = opts.Pin && Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset");
+    if (Children.Pin) Native.PinSelf(0);
+    Console.WriteLine($"bench: repo {repo}; open-files limit {soft}/{hard}; pinning {(Children.Pin ? "client+fake on CPU 0, proxy under test on CPU 1" : "off")}");
+
+    var env = await Setup.Build(repo, cache);
+    var path = Path.Combine(resultsDir, "latest.json");
+    var results = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Report.Json) ?? new Results() : new Results();
+
+    if (opts.Soak)
+        results.Soak = await Soak.Run(opts, env, cache, soft, hard);
+    else
+        results.Load = await Bench.Bench.Run(opts, env, cache);
+
+    File.WriteAllText(path, JsonSerializer.Serialize(results, Report.Json));
+    File.WriteAllText(Path.Combine(resultsDir, "latest.md"), Report.Markdown(results));
+    File.WriteAllText(Path.Combine(resultsDir, "latency.svg"), Chart.Svg(results));
+    Console.WriteLine($"\nwrote {Path.Combine(resultsDir, "latest.md")}, latest.json, latency.svg");
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"bench failed: {e}");
+    exit = 1;
+}
+finally
+{
+    Children.KillAll();
+}
+return exit;
+
+namespace Bench
+{
+    sealed class Options
+    {
+        public bool Quick, Soak, Pin = true, Portkey = true;
+        public double Duration = 5, Warmup = 1;
+        public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
+        public int Chunks = 20;
+        public double OpenRate = 500;
+        public int[] Levels = [1, 64, 512];
+
+        public static Options Parse(string[] args)
+        {
+            var o = new Options();
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--quick": o.Quick = true; o.Duration = 3; o.Warmup = 0.5; break;
+                    case "--soak": o.Soak = true; break;
+                    case "--no-pin": o.Pin = false; break;
+                    case "--no-portkey": o.Portkey = false; break;
+                    case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                    case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --duration S, --soak-streams N, --no-pin, --no-portkey)");
+                }
+            }
+            return o;
+        }
+    }
+
+    static class Paths
+    {
+        public static string FindRepo()
+        {
+            foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+                for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                    if (File.Exists(Path.Combine(d.FullName, "Router.sln")) && Directory.Exists(Path.Combine(d.FullName, "bench")))
+                        return d.FullName;
+            throw new InvalidOperationException("run from inside the repository (no Router.sln found above the current directory)");
+        }
+    }
+
+    /// <summary>What the build step produced: the dlls to run, and where the router came from.</summary>
+    sealed record BuiltEnv(string FakeDll, string YarpDll, string RouterDll, string RouterSource, string Commit, string? PortkeyEntry, string? PortkeyWhyNot, string Machine);
+
+    static class Setup
+    {
+        private const string PortkeyPackage = "@portkey-ai/gateway@1.15.2";
+
+        public static async Task<BuiltEnv> Build(string repo, string cache)
+        {
+            var benchDir = Path.Combine(repo, "bench");
+            foreach (var proj in new[] { "FakeUpstream", "Yarp" })
+            {
+                Console.WriteLine($"build: bench/{proj} (Release)");
+                var (code, tail) = await Children.RunToEnd("build-" + proj, "dotnet", ["build", Path.Combine(benchDir, proj), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+                if (code != 0) throw new InvalidOperationException($"building bench/{proj} failed:\n{tail}");
+            }
+            var commit = (await Git(repo, "rev-parse", "--short", "HEAD")).Trim();
+            var dirty = (await Git(repo, "status", "--porcelain", "--", "src")).Trim().Length > 0;
+
+            Console.WriteLine("build: src/Router.Http (Release)");
+            string routerDll, source;
+            var (rc, rtail) = await Children.RunToEnd("build-router", "dotnet", ["build", Path.Combine(repo, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+            if (rc == 0)
+            {
+                routerDll = Path.Combine(repo, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+                source = dirty ? $"working tree (HEAD {commit} + uncommitted changes in src/)" : $"working tree = HEAD {commit}";
+            }
+            else
+            {
+                // src/ is being edited and does not compile right now: benchmark the last commit instead, built from a snapshot in bench/.cache.
+                Console.WriteLine($"build: the working tree's router does not build ({FirstError(rtail)}); building HEAD {commit} from a snapshot");
+                var snap = Path.Combine(cache, "router-head");
+                if (Directory.Exists(snap)) Directory.Delete(snap, true);
+                Directory.CreateDirectory(snap);
+                var tar = Path.Combine(cache, "router-head.tar");
+                var (ac, atail) = await Children.RunToEnd("git-archive", "git", ["-C", repo, "archive", "-o", tar, "HEAD", "src", "hocon", "Directory.Build.props", "Directory.Packages.props"], TimeSpan.FromMinutes(1));
+                if (ac != 0) throw new InvalidOperationException("git archive failed: " + atail);
+                var (tc, ttail) = await Children.RunToEnd("untar", "tar", ["-xf", tar, "-C", snap], TimeSpan.FromMinutes(1));
+                if (tc != 0) throw new InvalidOperationException("tar failed: " + ttail);
+                var (bc, btail) = await Children.RunToEnd("build-router-head", "dotnet", ["build", Path.Combine(snap, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+                if (bc != 0) throw new InvalidOperationException($"neither the working tree nor HEAD's router builds:\n{btail}");
+                routerDll = Path.Combine(snap, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+                source = $"HEAD {commit} snapshot (the working tree did not compile: {FirstError(rtail)})";
+            }
+
+            string? entry = null, whyNot = null;
+            try { (entry, whyNot) = await InstallPortkey(repo, cache); }
+            catch (Exception e) { whyNot = e.Message; }
+
+            var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+            var mem = File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim();
+            var machine = $"{Environment.ProcessorCount} cores ({cpu}), {mem} RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+            return new BuiltEnv(
+                Path.Combine(benchDir, "FakeUpstream", "bin", "Release", "net10.0", "FakeUpstream.dll"),
+                Path.Combine(benchDir, "Yarp", "bin", "Release", "net10.0", "Yarp.dll"),
+                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine);
+        }
+
+        private static string FirstError(string tail) =>
+            tail.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim() is { } l
+                ? (l.Length > 200 ? l[..200] : l) : "build failed";
+
+        private static async Task<string> Git(string repo, params string[] args)
+        {
+            var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-C"); psi.ArgumentList.Add(repo);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var output = await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            return output;
+        }
+
+        private static async Task<(string? Entry, string? WhyNot)> InstallPortkey(string repo, string cache)
+        {
+            var entry = Path.Combine(cache, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
+            if (File.Exists(entry)) return (entry, null);
+            if (await Which("node") is null) return (null, "node is not installed");
+            if (await Which("npm") is null) return (null, "npm is not installed");
+            Console.WriteLine($"install: npm install --prefix bench/.cache {PortkeyPackage}");
+            var (code, tail) = await Children.RunToEnd("npm-install", "npm", ["install", "--prefix", cache, "--no-audit", "--no-fund", PortkeyPackage], TimeSpan.FromMinutes(5));
+            if (code != 0) return (null, "npm install failed: " + tail.Split('\n').LastOrDefault(l => l.Length > 0));
+            return File.Exists(entry) ? (entry, null) : (null, $"npm installed the package but {entry} is missing");
+        }
+
+        public static async Task<string?> Which(string tool)
+        {
+            var psi = new ProcessStartInfo("sh") { RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add("command -v " + tool);
+            using var p = Process.Start(psi)!;
+            var o = (await p.StandardOutput.ReadToEndAsync()).Trim();
+            await p.WaitForExitAsync();
+            return p.ExitCode == 0 && o.Length > 0 ? o : null;
+        }
+    }
+
+    /// <summary>Starting the processes under test and waiting for them.</summary>
+    static class Procs
+    {
+        public static readonly HttpClient Probe = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(2) };
+
+        public static void EnsureFree(int port, string what)
+        {
+            using var c = new TcpClient();
+            try
+            {
+                if (c.ConnectAsync("127.0.0.1", port).Wait(300) && c.Connected)
+                    throw new InvalidOperationException($"port {port} (for {what}) is already in use — a stray process from an earlier run? (ss -ltnp 'sport = :{port}')");
+            }
+            catch (AggregateException) { /* refused: free */ }
+        }
+
+        /// <summary>Polls URL until ok(status); returns ms from the child's start, or throws with the child's last output.</summary>
+        public static async Task<double> WaitReady(Child c, string url, Func<int, bool> ok, TimeSpan timeout, int pollMs = 10)
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (!c.Alive) throw new InvalidOperationException($"{c.Name} exited (code {c.Proc.ExitCode}) before it was ready:\n{c.TailText()}");
+                try
+                {
+                    using var r = await Probe.GetAsync(url);
+                    if (ok((int)r.StatusCode)) return Stopwatch.GetElapsedTime(c.StartedAt).TotalMilliseconds;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+                await Task.Delay(pollMs);
+            }
+            throw new InvalidOperationException($"{c.Name} was not ready at {url} within {timeout.TotalSeconds:0} s:\n{c.TailText()}");
+        }
+
+        public static Child StartFake(BuiltEnv env, int port, int chunks, int delayMs) =>
+            Children.Start($"fake-{port}", "dotnet", [env.FakeDll, "--port", port.ToString(), "--chunks", chunks.ToString(), "--delay-ms", delayMs.ToString()], cpu: 0);
+
+        public static string WriteRouterConfig(string cache, int port, int fakePort, string authDir)
+        {
+            var path = Path.Combine(cache, $"router-bench-{port}.yaml");
+            File.WriteAllText(path, $$"""
+                server: { host: 127.0.0.1, port: {{port}} }
+                auth: { dir: {{authDir}} }
+                logging: { level: warn }
+                providers:
+                  fake-openai:
+                    type: openai
+                    base_url: http://127.0.0.1:{{fakePort}}/v1
+                    api_keys: [sk-bench]
+                  fake-anthropic:
+                    type: anthropic
+                    base_url: http://127.0.0.1:{{fakePort}}
+                    api_keys: [sk-bench]
+                models:
+                  routing:
+                    - { pattern: "^gpt-", providers: [fake-openai] }
+                    - { pattern: "^claude-", providers: [fake-anthropic] }
+                """);
+            return path;
+        }
+
+        public static async Task<long> FakeCount(int fakePort, string counter)
+        {
+            var json = await Probe.GetStringAsync($"http://127.0.0.1:{fakePort}/stats");
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty(counter).GetInt64();
+        }
+    }
+
+    /// <summary>Samples VmRSS of some processes every 200 ms and keeps each one's peak.</summary>
+    sealed class RssSampler : IAsyncDisposable
+    {
+        private readonly Dictionary<string, int> _pids;
+        private readonly Dictionary<string, long> _peakKb = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        public string? Watch; // the name whose fd count is also sampled
+        public long PeakFds;
+
+        public RssSampler(Dictionary<string, int> pids)
+        {
+            _pids = pids;
+            _loop = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    Sample();
+                    try { await Task.Delay(200, _stop.Token); } catch (OperationCanceledException) { }
+                }
+            });
+        }
+
+        private void Sample()
+        {
+            lock (_peakKb)
+            {
+                foreach (var (name, pid) in _pids)
+                {
+                    if (Native.StatusKb(pid, "VmRSS") is { } kb && kb > _peakKb.GetValueOrDefault(name)) _peakKb[name] = kb;
+                    if (name == Watch)
+                    {
+                        try { var fds = Directory.GetFiles($"/proc/{pid}/fd").Length; if (fds > PeakFds) PeakFds = fds; } catch { }
+                    }
+                }
+            }
+        }
+
+        public long? PeakKb(string name) { lock (_peakKb) return _peakKb.TryGetValue(name, out var v) ? v : null; }
+
+        public async ValueTask DisposeAsync() { _stop.Cancel(); await _loop; Sample(); }
+    }
+}

@@ -1,0 +1,51 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Router.Actors.Accounts;
+using Router.Actors.Hosting;
+using Router.Actors.Providers;
+using Router.Actors.Routing;
+
+namespace Router.Actors.SignIn;
+
+/// <summary>
+/// Signs accounts in and out of providers whose accounts sign in: stores the credential in the
+/// account's entity, records it in the provider's roster, and tells the provider to look again.
+/// </summary>
+public sealed class AccountSignIn(IRequiredActor<AccountRegion> accounts, IRequiredActor<RosterRegion> roster, IRequiredActor<RoutingActor> routing)
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<ProviderCatalog> CatalogAsync(CancellationToken cancellationToken) =>
+        await routing.ActorRef.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, cancellationToken);
+
+    public async Task<AccountSnapshot> SignInAsync(ProviderHandle provider, string identity, Credential credential, CancellationToken cancellationToken)
+    {
+        var spec = provider.Definition.SignedIn(identity);
+        var snapshot = await accounts.ActorRef.Ask<AccountSnapshot>(new StoreCredential(spec.EntityId, credential), AskTimeout, cancellationToken);
+        await roster.ActorRef.Ask<RosterMembers>(new JoinRoster(provider.Name, spec.EntityId, identity), AskTimeout, cancellationToken);
+        provider.Actor?.Tell(RosterChanged.Instance);
+        return snapshot;
+    }
+
+    /// <summary>Every account of the provider (configured or signed in) as it stands now.</summary>
+    public async Task<IReadOnlyList<AccountSnapshot>> AccountsAsync(ProviderHandle provider, CancellationToken cancellationToken)
+    {
+        var members = await roster.ActorRef.Ask<RosterMembers>(new GetRoster(provider.Name), AskTimeout, cancellationToken);
+        var ids = provider.Definition.Accounts.Select(a => a.EntityId).Union(members.Members.Select(m => m.EntityId));
+        return await Task.WhenAll(ids.Select(id => accounts.ActorRef.Ask<AccountSnapshot>(new GetAccountStatus(id), AskTimeout, cancellationToken)));
+    }
+
+    /// <summary>Signs out the accounts <paramref name="which"/> picks; answers how many.</summary>
+    public async Task<int> SignOutAsync(ProviderHandle provider, Func<AccountSnapshot, bool> which, CancellationToken cancellationToken)
+    {
+        // An account without identity holds no credential: it is signed out already.
+        var chosen = (await AccountsAsync(provider, cancellationToken)).Where(a => a.Identity is not null).Where(which).ToList();
+        foreach (var account in chosen)
+        {
+            await accounts.ActorRef.Ask<AccountSnapshot>(new SignOut(account.EntityId), AskTimeout, cancellationToken);
+            await roster.ActorRef.Ask<RosterMembers>(new LeaveRoster(provider.Name, account.EntityId), AskTimeout, cancellationToken);
+        }
+        provider.Actor?.Tell(RosterChanged.Instance);
+        return chosen.Count;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Router.Actors.Accounts;
+using Router.Actors.Providers;
+using Router.Actors.SignIn;
+using Router.Protocols;
+using Router.Protocols.Canonical;
+
+namespace Router.Http.Endpoints;
+
+/// <summary>
+/// LLMux sign-in (contract/http.md): /v1/auth/llmux/{claude|chatgpt}/login, /callback, /status and
+/// DELETE. Login and status need the management key (or loopback); the callback is protected by its
+/// single-use state. Answers never carry a token or a code.
+/// </summary>
+public static class LlmuxEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/v1/auth/llmux/{kind}/login", LoginAsync);
+        app.MapGet("/v1/auth/llmux/{kind}/callback", CallbackAsync);
+        app.MapGet("/v1/auth/llmux/{kind}/status", StatusAsync);
+        app.MapDelete("/v1/auth/llmux/{kind}", SignOutAsync);
+    }
+
+    private static async Task LoginAsync(HttpContext context, string kind, ManagementGuard guard, AccountSignIn signIn, PendingSignIns pending)
+    {
+        if (!await guard.AdmitAsync(context)) return;
+        if (await ProviderAsync(context, kind, signIn) is not { } provider) return;
+        var (state, challenge) = pending.Start(provider.Name);
+        var url = provider.Definition.OAuth!.AuthorizeUrl(state, challenge);
+        var opened = BrowserLauncher.TryOpen(url);
+        await WriteAsync(context, 200, new JsonObject
+        {
+            ["url"] = url,
+            ["provider"] = provider.Name,
+            ["expires_in"] = (int)PendingSignIns.Lifetime.TotalSeconds,
+            ["browser_opened"] = opened,
+        });
+    }
+
+    private static async Task CallbackAsync(HttpContext context, string kind, AccountSignIn signIn, PendingSignIns pending, ILogger<AccountSignIn> log)
+    {
+        var query = context.Request.Query;
+        if (query["error"].ToString() is { Length: > 0 } refused)
+        {
+            await FailAsync(context, 400, $"The sign-in was not completed: the vendor answered '{Short(refused)}'.");
+            return;
+        }
+        var started = pending.Take(query["state"].ToString());
+        var catalog = await signIn.CatalogAsync(context.RequestAborted);
+        if (started is null || catalog.Find(started.Provider) is not { } provider || provider.Definition.LlmuxKind != kind)
+        {
+            await FailAsync(context, 400, "Unknown, already used or expired sign-in state: start again from /login.");
+            return;
+        }
+        if (query["code"].ToString() is not { Length: > 0 } code)
+        {
+            await FailAsync(context, 400, "The callback carries no authorization code.");
+            return;
+        }
+
+        var result = await provider.Definition.OAuth!.ExchangeCodeAsync(code, started.Verifier, query["state"].ToString(), context.RequestAborted);
+        if (result.Credential is not { Identity: { } email } credential)
+        {
+            log.LogWarning("Sign-in to {Provider} failed: {Reason}", provider.Name, result.Error);
+            await FailAsync(context, 400, "The sign-in failed: " + result.Error);
+            return;
+        }
+        await signIn.SignInAsync(provider, email, credential, context.RequestAborted);
+        log.LogInformation("Signed in {Email} to {Provider}", email, provider.Name);
+        var done = new JsonObject { ["status"] = "signed_in", ["provider"] = provider.Name, ["email"] = email, ["expires_at"] = credential.ExpiresAt?.ToString("O") };
+        if (WantsHtml(context))
+            await WriteHtmlAsync(context, 200, $"Signed in as {email} to {provider.Name}. You can close this window.");
+        else
+            await WriteAsync(context, 200, done);
+    }
+
+    private static async Task StatusAsync(HttpContext context, string kind, ManagementGuard guard, AccountSignIn signIn)
+    {
+        if (!await guard.AdmitAsync(context)) return;
+        var accounts = new JsonArray();
+        foreach (var provider in await ProvidersOfKindAsync(kind, signIn, context.RequestAborted))
+            foreach (var account in await signIn.AccountsAsync(provider, context.RequestAborted))
+                if (account.Identity is not null)
+                    accounts.Add(Describe(provider.Name, "email", account));
+        await WriteAsync(context, 200, new JsonObject { ["kind"] = kind, ["accounts"] = accounts });
+    }
+
+    private static async Task SignOutAsync(HttpContext context, string kind, ManagementGuard guard, AccountSignIn signIn)
+    {
+        if (!await guard.AdmitAsync(context)) return;
+        var email = context.Request.Query["email"].ToString();
+        var count = 0;
+        foreach (var provider in await ProvidersOfKindAsync(kind, signIn, context.RequestAborted))
+            count += await signIn.SignOutAsync(provider, a => email.Length == 0 || string.Equals(a.Identity, email, StringComparison.OrdinalIgnoreCase), context.RequestAborted);
+        await WriteAsync(context, 200, new JsonObject { ["signed_out"] = count });
+    }
+
+    /// <summary>An account as status endpoints show it: identity, expiry, health — never a token.</summary>
+    public static JsonObject Describe(string provider, string identityName, AccountSnapshot account) => new()
+    {
+        ["provider"] = provider,
+        [identityName] = account.Identity,
+        ["expires_at"] = account.TokenExpiresAt?.ToString("O"),
+        ["health"] = account.Health.ToString().ToLowerInvariant(),
+        ["reason"] = account.HealthReason,
+        ["cooldown_until"] = account.CooldownUntil?.ToString("O"),
+        ["requests"] = account.Counters.Requests,
+    };
+
+    private static async Task<IReadOnlyList<ProviderHandle>> ProvidersOfKindAsync(string kind, AccountSignIn signIn, CancellationToken cancellationToken) =>
+        (await signIn.CatalogAsync(cancellationToken)).All.Where(p => p.Definition.LlmuxKind == kind && p.DisabledReason is null).ToList();
+
+    /// <summary>The provider a login is for: `?provider=NAME`, else the first enabled one of the kind.</summary>
+    private static async Task<ProviderHandle?> ProviderAsync(HttpContext context, string kind, AccountSignIn signIn)
+    {
+        if (kind is not ("claude" or "chatgpt"))
+        {
+            await FailAsync(context, 404, $"Unknown sign-in kind '{Short(kind)}': use claude or chatgpt.");
+            return null;
+        }
+        var candidates = await ProvidersOfKindAsync(kind, signIn, context.RequestAborted);
+        var wanted = context.Request.Query["provider"].ToString();
+        var provider = wanted.Length > 0 ? candidates.FirstOrDefault(p => p.Name == wanted) : candidates.FirstOrDefault();
+        if (provider is null)
+            await FailAsync(context, 404, wanted.Length > 0
+                ? $"No enabled {kind} sign-in provider is named '{Short(wanted)}'."
+                : $"No enabled provider of type {kind}-oauth is configured.");
+        return provider;
+    }
+
+    public static Task FailAsync(HttpContext context, int status, string message) =>
+        WantsHtml(context)
+            ? WriteHtmlAsync(context, status, message)
+            : FrontDoor.WriteErrorAsync(context, WireFormats.OpenAiChat, new ErrorInfo(status, ErrorInfo.KindForStatus(status), message));
+
+    public static Task WriteAsync(HttpContext context, int status, JsonObject body) =>
+        FrontDoor.WriteJsonAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body));
+
+    private static bool WantsHtml(HttpContext context) => context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task WriteHtmlAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync($"<!doctype html><title>Router sign-in</title><p>{System.Net.WebUtility.HtmlEncode(message)}</p>", context.RequestAborted);
+    }
+
+    private static string Short(string value) => value.Length <= 60 ? value : value[..57] + "...";
+}
