@@ -37,7 +37,7 @@ try
     if (opts.Soak)
         results.Soak = await Soak.Run(opts, env, cache, soft, hard);
     else
-        results.Load = await Bench.Bench.Run(opts, env, cache);
+        results.Load = await LoadRun.Run(opts, env, cache);
 
     File.WriteAllText(path, JsonSerializer.Serialize(results, Report.Json));
     File.WriteAllText(Path.Combine(resultsDir, "latest.md"), Report.Markdown(results));

@@ -104,6 +104,7 @@ public sealed partial class AccountActor
             if (_spec.Tokens?.MirrorFile is { } file)
                 TokenFile.Write(file(credential), credential);
             ScheduleRenewal();
+            Announce();
             ServeWaiting();
             replyTo?.Tell(Snapshot());
         });
@@ -121,6 +122,7 @@ public sealed partial class AccountActor
             if (previous is not null && _spec.Tokens?.MirrorFile is { } file)
                 TokenFile.Delete(file(previous));
             _log.Info("Account {0}: signed out", _spec.Name);
+            Announce();
             ServeWaiting();
             replyTo.Tell(Snapshot());
         });
@@ -163,6 +165,7 @@ public sealed partial class AccountActor
     private void PersistThenServe(IAccountEvent e) => Persist(e, applied =>
     {
         _state = _state.Apply(applied);
+        Announce();
         ServeWaiting();
     });
 

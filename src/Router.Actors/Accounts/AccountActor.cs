@@ -133,8 +133,15 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             _log.Warning("Account {0}: {1}", _spec.Name, Describe(e));
         });
-        DeferAsync(events[^1], _ => replyTo.Tell(Snapshot()));
+        DeferAsync(events[^1], _ =>
+        {
+            Announce();
+            replyTo.Tell(Snapshot());
+        });
     }
+
+    /// <summary>Tells this node's provider actors at once that the account changed (other nodes see it at their next refresh).</summary>
+    private void Announce() => Context.System.EventStream.Publish(Snapshot());
 
     private void SweepExpiredLeases()
     {

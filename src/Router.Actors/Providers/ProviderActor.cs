@@ -11,7 +11,7 @@ namespace Router.Actors.Providers;
 /// A provider whose accounts sign in also follows its roster (a sharded entity): members join its view
 /// when they sign in and leave it when they sign out, on every node.
 /// </summary>
-public sealed class ProviderActor : ReceiveActor, IWithTimers
+public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private static readonly TimeSpan AccountAskTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(15);
@@ -27,6 +27,9 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
+    // A provider whose accounts sign in holds lease requests until it has read its roster once.
+    private bool _rosterRead;
 
     public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, Func<DateTimeOffset>? clock = null)
     {
@@ -38,7 +41,12 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         // Until an account answers, assume it healthy: it refuses a lease itself if it is not.
         _view = accounts.ToDictionary(a => a.EntityId, a => Assumed(a.EntityId, a.Name));
 
-        Receive<RequestLease>(r => TryNext(r.Excluded, Sender, r.Prefer));
+        _rosterRead = rosterRegion is null;
+        Receive<RequestLease>(r =>
+        {
+            if (_rosterRead) TryNext(r.Excluded, Sender, r.Prefer);
+            else Stash.Stash();
+        });
         Receive<AccountAnswered>(OnAccountAnswered);
         Receive<CallFinished>(OnCallFinished);
         Receive<AccountSnapshot>(Remember);
@@ -46,7 +54,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         Receive<RefreshView>(_ => RefreshAll());
         Receive<RosterChanged>(_ => ReadRoster());
         Receive<RosterMembers>(OnRoster);
-        Receive<Status.Failure>(_ => { }); // an account that did not answer; the next refresh asks again
+        Receive<Status.Failure>(_ => RosterSettled()); // an account or the roster did not answer; the next refresh asks again
     }
 
     public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null) =>
@@ -56,6 +64,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
     {
         // Wake every account at start: each recovers its persisted cooldown and health.
         RefreshAll();
+        Context.System.EventStream.Subscribe(Self, typeof(AccountSnapshot));
         Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
     }
 
@@ -66,8 +75,16 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers
         _roster?.Ask<RosterMembers>(new GetRoster(_name), AccountAskTimeout)
             .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
 
+    private void RosterSettled()
+    {
+        if (_rosterRead) return;
+        _rosterRead = true;
+        Stash.UnstashAll();
+    }
+
     private void OnRoster(RosterMembers roster)
     {
+        RosterSettled();
         var members = roster.Members.ToDictionary(m => m.EntityId);
         foreach (var gone in _view.Keys.Where(id => !members.ContainsKey(id) && !_configured.Contains(id)).ToList())
             _view.Remove(gone);

@@ -39,16 +39,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <param name="port">0 lets the OS choose (tests); tests/e2e's fake vendor asks for a fixed one.</param>
     public static async Task<FakeUpstream> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var fake = new FakeUpstream(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        fake.Port = address.Port;
-        fake.BaseUrl = $"http://127.0.0.1:{address.Port}";
+        FakeUpstream? fake = null;
+        var (app, address) = await Loopback.StartAsync(context => fake!.HandleAsync(context), port);
+        fake = new FakeUpstream(app) { Port = address.Port, BaseUrl = $"http://127.0.0.1:{address.Port}" };
         return fake;
     }
 
@@ -84,6 +77,21 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         await _app.StopAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A Kestrel app on a loopback port, for fakes: answers every request with one handler.</summary>
+public static class Loopback
+{
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(RequestDelegate handler, int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.Run(handler);
+        await app.StartAsync();
+        return (app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
     }
 }
 
