@@ -3,7 +3,7 @@ namespace Bench;
 sealed class Results
 {
     public LoadSection? Load { get; set; }
-    public SoakSection? Soak { get; set; }
+    public List<SoakSection> Soaks { get; set; } = new(); // one per stream count, the latest of each
 }
 
 sealed class ProcStats
@@ -60,6 +60,8 @@ sealed class SoakSection
     public double Seconds { get; set; }
     public string FdLimit { get; set; } = "";
     public bool RouterAliveAfter { get; set; }
+    public int? RouterExitCode { get; set; }
+    public bool FdExhausted { get; set; }
     public Dictionary<string, long> ErrorCounts { get; set; } = new();
     public List<string> Notes { get; set; } = new();
 }

@@ -35,7 +35,12 @@ try
     var results = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Report.Json) ?? new Results() : new Results();
 
     if (opts.Soak)
-        results.Soak = await Soak.Run(opts, env, cache, soft, hard);
+    {
+        var soak = await Soak.Run(opts, env, cache, soft, hard);
+        results.Soaks.RemoveAll(x => x.Streams == soak.Streams);
+        results.Soaks.Add(soak);
+        results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
+    }
     else
         results.Load = await LoadRun.Run(opts, env, cache);
 

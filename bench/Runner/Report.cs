@@ -34,7 +34,7 @@ static class Report
                           $"each run {L.WarmupS:0.#} s warm-up + {L.DurationS:0.#} s measured; fake upstream answers {L.Chunks} tokens (stream: {L.Chunks} content chunks, no delay)");
             sb.AppendLine($"- load average (1/5/15 min) before the run: {L.LoadAvgBefore}, after: {L.LoadAvgAfter} (on a 2-core machine anything else running skews the figures)");
         }
-        if (res.Soak is { } S0) sb.AppendLine($"- soak run: {S0.When}, `{S0.Command}`, router: {S0.RouterSource}");
+        foreach (var S0 in res.Soaks) sb.AppendLine($"- soak run ({S0.Streams:N0} streams): {S0.When}, `{S0.Command}`, router: {S0.RouterSource}");
         sb.AppendLine();
 
         sb.AppendLine("## Targets").AppendLine();
@@ -85,7 +85,7 @@ static class Report
             }
         }
 
-        if (res.Soak is { } S)
+        foreach (var S in res.Soaks)
         {
             sb.AppendLine($"## Soak: {S.Streams:N0} concurrent slow streams through the router").AppendLine();
             sb.AppendLine($"Half openai→openai, half openai→anthropic; the fake sends {S.Chunks} chunks {S.DelayMs} ms apart (≈{S.Chunks * S.DelayMs / 1000.0:0.#} s per stream); streams opened over ~2 s.").AppendLine();
@@ -103,7 +103,7 @@ static class Report
             sb.AppendLine($"| TTLT p50 / p99 ms | {F(S.TtltP50, "0")} / {F(S.TtltP99, "0")} |");
             sb.AppendLine($"| wall time s | {S.Seconds:0.0} |");
             sb.AppendLine($"| open-files limit | {S.FdLimit} |");
-            sb.AppendLine($"| router alive and healthy after | {(S.RouterAliveAfter ? "yes" : "NO")} |");
+            sb.AppendLine($"| router alive and healthy after | {(S.RouterAliveAfter ? "yes" : $"NO — the process died (exit code {S.RouterExitCode})")} |");
             sb.AppendLine();
             if (S.ErrorCounts.Count > 0)
             {
@@ -168,15 +168,19 @@ static class Report
             yield return ("router idle RSS < 100 MB", rp?.IdleRssMb is { } idle ? $"{idle:0.0} MB" : "–", rp?.IdleRssMb is { } i2 ? Met(i2 < 100) : "not measured");
             yield return ("router start-up < 3 s (process start to first 200 on /v1/health)", rp?.StartupMs is { } st ? $"{st / 1000:0.00} s" : "–", rp?.StartupMs is { } s2 ? Met(s2 < 3000) : "not measured");
         }
-        if (res.Soak is { } S)
+        foreach (var S in res.Soaks)
         {
             var peak = Math.Max(S.PeakRssMb ?? 0, S.HwmMb ?? 0);
-            var all = S.Completed == S.Streams;
-            yield return ($"soak: {S.Streams:N0} concurrent streams, router peak RSS < 1 GB",
-                $"{peak:0} MB peak, {S.KbPerStream:0.0} KB/stream; {S.Completed:N0}/{S.Streams:N0} completed",
-                Met(peak < 1024) + (all ? "" : $" (but {S.Failed:N0} streams failed)"));
+            var goal = $"soak: {S.Streams:N0} concurrent streams, router peak RSS < 1 GB";
+            var projected = S.Streams < 10_000 && S.IdleRssMb is { } idle && S.KbPerStream is { } kb ? $"; projected for 10,000: {idle + kb * 10_000 / 1024:0} MB" : "";
+            var measured = $"{peak:0} MB peak, {S.KbPerStream:0.0} KB/stream{projected}; {S.Completed:N0}/{S.Streams:N0} completed";
+            if (S.RouterExitCode is { } code)
+                yield return (goal, measured, $"**missed**: the router process died (exit {code}) at {peak:0} MB" + (S.FdExhausted ? ", after running out of file descriptors" : ""));
+            else
+                yield return (goal, measured, Met(peak < 1024) + (S.Completed == S.Streams ? "" : $" (but {S.Failed:N0} streams failed)"));
         }
-        else yield return ("soak: 10,000 concurrent streams, router peak RSS < 1 GB", "–", "not measured (run with --soak)");
+        if (res.Soaks.Count == 0)
+            yield return ("soak: 10,000 concurrent streams, router peak RSS < 1 GB", "–", "not measured (run with --soak)");
     }
 }
 

@@ -7,6 +7,8 @@ static class Soak
 {
     public const int FakePort = 18401, RouterPort = 18318;
 
+    private static string Short(string s) => s.Length > 260 ? s[..260] + "…" : s;
+
     public static async Task<SoakSection> Run(Options o, BuiltEnv env, string cache, ulong fdSoft, ulong fdHard)
     {
         var n = o.SoakStreams;
@@ -107,7 +109,15 @@ static class Soak
         sec.TtftP50 = Load.Pct(ttft, 0.5); sec.TtftP99 = Load.Pct(ttft, 0.99);
         sec.TtltP50 = Load.Pct(ttlt, 0.5); sec.TtltP99 = Load.Pct(ttlt, 0.99);
         sec.ErrorCounts = errors.OrderByDescending(e => e.Value).Take(8).ToDictionary(e => e.Key, e => e.Value);
-        if (!router.Alive) sec.Notes.Add($"the router exited (code {router.Proc.ExitCode}) during the soak; last output: {router.TailText(5)}");
+        if (!router.Alive)
+        {
+            sec.RouterExitCode = router.Proc.ExitCode;
+            var tail = router.Tail.ToArray();
+            var last = tail.LastOrDefault() ?? "";
+            var cause = tail.Reverse().Select(l => l.Split("Cause:", 2) is { Length: 2 } p ? p[1].Trim() : null).FirstOrDefault(c => c is not null);
+            sec.Notes.Add($"the router process died during the soak (exit code {router.Proc.ExitCode}{(router.Proc.ExitCode == 134 ? " = SIGABRT" : "")}); its last line: \"{Short(last)}\"" +
+                          (cause is null ? "" : $"; the error logged just before: \"{Short(cause)}\""));
+        }
         else
         {
             // Is it still serving after the soak?
@@ -119,6 +129,9 @@ static class Soak
             catch (Exception e) { sec.Notes.Add($"after the soak /v1/health failed: {e.Message}"); }
         }
         sec.Notes.AddRange(LoadRun.LogProblems(router));
+        var fdErrors = File.ReadLines(router.LogPath).Count(l => l.Contains("Too many open files") || l.Contains("Could not load file or assembly"));
+        sec.FdExhausted = fdErrors > 0 || sec.PeakRouterFds >= (long)fdHard - 5;
+        if (fdErrors > 0) sec.Notes.Add($"{fdErrors} router log lines show descriptor exhaustion (\"Too many open files\" / \"Could not load file or assembly\").");
         Console.WriteLine($"soak: {ok} completed, {failed} failed in {sec.Seconds:0.0} s; peak open {peakOpen}; router peak RSS {sec.PeakRssMb:0.0} MB (HWM {sec.HwmMb:0.0}), " +
                           $"{sec.KbPerStream:0.0} KB/stream; peak router fds {sec.PeakRouterFds}");
         foreach (var (e, c) in sec.ErrorCounts) Console.WriteLine($"soak: {c} × {e}");
