@@ -19,6 +19,7 @@ for (var i = 0; i < args.Length - 1; i++)
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+builder.WebHost.UseSockets(o => o.Backlog = 4096); // 10 000 streams connect at once in the soak
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.Listen(System.Net.IPAddress.Loopback, port);

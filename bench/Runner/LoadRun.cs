@@ -57,6 +57,9 @@ sealed class SoakSection
     public double? TtftP99 { get; set; }
     public double? TtltP50 { get; set; }
     public double? TtltP99 { get; set; }
+    public double? SpreadP50 { get; set; }
+    public double? SpreadP99 { get; set; }
+    public bool Pinned { get; set; }
     public double Seconds { get; set; }
     public string FdLimit { get; set; } = "";
     public bool RouterAliveAfter { get; set; }

@@ -88,7 +88,8 @@ static class Report
         foreach (var S in res.Soaks)
         {
             sb.AppendLine($"## Soak: {S.Streams:N0} concurrent slow streams through the router").AppendLine();
-            sb.AppendLine($"Half openai→openai, half openai→anthropic; the fake sends {S.Chunks} chunks {S.DelayMs} ms apart (≈{S.Chunks * S.DelayMs / 1000.0:0.#} s per stream); streams opened over ~2 s.").AppendLine();
+            sb.AppendLine($"Half openai→openai, half openai→anthropic; the fake sends {S.Chunks} chunks {S.DelayMs} ms apart (≈{S.Chunks * S.DelayMs / 1000.0:0.#} s per stream); streams opened over ~2 s; " +
+                          (S.Pinned ? "router pinned to CPU 1, client + fake to CPU 0." : "no CPU pinning.")).AppendLine();
             sb.AppendLine("| figure | value |").AppendLine("| --- | ---: |");
             sb.AppendLine($"| completed correctly (every chunk, in order, finish_reason, [DONE]) | {S.Completed:N0} of {S.Streams:N0} |");
             sb.AppendLine($"| failed | {S.Failed:N0} |");
@@ -101,6 +102,7 @@ static class Report
             sb.AppendLine($"| router peak open fds | {S.PeakRouterFds:N0} |");
             sb.AppendLine($"| TTFT p50 / p99 ms | {F(S.TtftP50, "0")} / {F(S.TtftP99, "0")} |");
             sb.AppendLine($"| TTLT p50 / p99 ms | {F(S.TtltP50, "0")} / {F(S.TtltP99, "0")} |");
+            sb.AppendLine($"| first → last token p50 / p99 ms (the fake spaces them {(S.Chunks - 1) * S.DelayMs} ms) | {F(S.SpreadP50, "0")} / {F(S.SpreadP99, "0")} |");
             sb.AppendLine($"| wall time s | {S.Seconds:0.0} |");
             sb.AppendLine($"| open-files limit | {S.FdLimit} |");
             sb.AppendLine($"| router alive and healthy after | {(S.RouterAliveAfter ? "yes" : $"NO — the process died (exit code {S.RouterExitCode})")} |");

@@ -15,7 +15,7 @@ static class Soak
         var sec = new SoakSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = "dotnet run -c Release --project bench/Runner -- --soak" + (n != 10_000 ? $" --soak-streams {n}" : ""),
+            Command = "dotnet run -c Release --project bench/Runner -- --soak" + (n != 10_000 ? $" --soak-streams {n}" : "") + (o.Pin ? "" : " --no-pin"),
             Commit = env.Commit, RouterSource = env.RouterSource,
             Streams = n, Chunks = o.SoakChunks, DelayMs = o.SoakDelayMs, FdLimit = $"{fdSoft} soft / {fdHard} hard",
         };
@@ -51,6 +51,7 @@ static class Soak
         var errors = new Dictionary<string, long>();
         var ttft = new List<double>(n);
         var ttlt = new List<double>(n);
+        var spread = new List<double>(n);
         var tasks = new List<Task>(n);
         var t0 = Stopwatch.GetTimestamp();
         await using (var rss = new RssSampler(new() { ["router"] = router.Pid }) { Watch = "router" })
@@ -81,7 +82,7 @@ static class Soak
                     if (r.Ok)
                     {
                         Interlocked.Increment(ref ok);
-                        lock (ttlt) { ttlt.Add((end - start) * 1000.0 / Stopwatch.Frequency); ttft.Add((r.FirstToken - start) * 1000.0 / Stopwatch.Frequency); }
+                        lock (ttlt) { ttlt.Add((end - start) * 1000.0 / Stopwatch.Frequency); ttft.Add((r.FirstToken - start) * 1000.0 / Stopwatch.Frequency); spread.Add((end - r.FirstToken) * 1000.0 / Stopwatch.Frequency); }
                     }
                     else
                     {
@@ -105,7 +106,9 @@ static class Soak
         sec.Failed = failed;
         sec.PeakOpen = peakOpen;
         sec.RouterAliveAfter = router.Alive;
-        ttft.Sort(); ttlt.Sort();
+        ttft.Sort(); ttlt.Sort(); spread.Sort();
+        sec.SpreadP50 = Load.Pct(spread, 0.5); sec.SpreadP99 = Load.Pct(spread, 0.99);
+        sec.Pinned = Children.Pin;
         sec.TtftP50 = Load.Pct(ttft, 0.5); sec.TtftP99 = Load.Pct(ttft, 0.99);
         sec.TtltP50 = Load.Pct(ttlt, 0.5); sec.TtltP99 = Load.Pct(ttlt, 0.99);
         sec.ErrorCounts = errors.OrderByDescending(e => e.Value).Take(8).ToDictionary(e => e.Key, e => e.Value);

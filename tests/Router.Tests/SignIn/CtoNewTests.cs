@@ -179,7 +179,7 @@ public sealed class CtoNewTests
         var session = Assert.Single(status2["sessions"]!.AsArray())!;
         Assert.Equal("unauthenticated", session["health"]!.GetValue<string>());
         Assert.Contains("the session has ended", session["reason"]!.GetValue<string>());
-        Assert.Equal("unauthenticated", await s.Router.ProviderHealthAsync("ctonew"));
+        await RouterUnderTest.EventuallyAsync(async () => await s.Router.ProviderHealthAsync("ctonew") == "unauthenticated", "ctonew unauthenticated");
         s.AssertNoSecretLeaked();
     }
 
