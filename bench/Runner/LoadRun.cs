@@ -60,6 +60,8 @@ sealed class SoakSection
     public double? SpreadP50 { get; set; }
     public double? SpreadP99 { get; set; }
     public bool Pinned { get; set; }
+    public long ListenOverflows { get; set; }
+    public double RampS { get; set; }
     public double Seconds { get; set; }
     public string FdLimit { get; set; } = "";
     public bool RouterAliveAfter { get; set; }

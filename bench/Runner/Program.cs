@@ -67,6 +67,7 @@ namespace Bench
         public bool Quick, Soak, Pin = true, Portkey = true;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
+        public double SoakRampS = 2;
         public int Chunks = 20;
         public double OpenRate = 500;
         public int[] Levels = [1, 64, 512];
@@ -84,7 +85,8 @@ namespace Bench
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --duration S, --soak-streams N, --no-pin, --no-portkey)");
+                    case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;

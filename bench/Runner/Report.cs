@@ -88,7 +88,7 @@ static class Report
         foreach (var S in res.Soaks)
         {
             sb.AppendLine($"## Soak: {S.Streams:N0} concurrent slow streams through the router").AppendLine();
-            sb.AppendLine($"Half openai→openai, half openai→anthropic; the fake sends {S.Chunks} chunks {S.DelayMs} ms apart (≈{S.Chunks * S.DelayMs / 1000.0:0.#} s per stream); streams opened over ~2 s; " +
+            sb.AppendLine($"Half openai→openai, half openai→anthropic; the fake sends {S.Chunks} chunks {S.DelayMs} ms apart (≈{S.Chunks * S.DelayMs / 1000.0:0.#} s per stream); streams opened evenly over {S.RampS:0.#} s; " +
                           (S.Pinned ? "router pinned to CPU 1, client + fake to CPU 0." : "no CPU pinning.")).AppendLine();
             sb.AppendLine("| figure | value |").AppendLine("| --- | ---: |");
             sb.AppendLine($"| completed correctly (every chunk, in order, finish_reason, [DONE]) | {S.Completed:N0} of {S.Streams:N0} |");
@@ -105,6 +105,7 @@ static class Report
             sb.AppendLine($"| first → last token p50 / p99 ms (the fake spaces them {(S.Chunks - 1) * S.DelayMs} ms) | {F(S.SpreadP50, "0")} / {F(S.SpreadP99, "0")} |");
             sb.AppendLine($"| wall time s | {S.Seconds:0.0} |");
             sb.AppendLine($"| open-files limit | {S.FdLimit} |");
+            sb.AppendLine($"| kernel listen-queue overflows during the soak (connects dropped, retried by TCP after 1, 3, 7, 15 s) | {S.ListenOverflows:N0} |");
             sb.AppendLine($"| router alive and healthy after | {(S.RouterAliveAfter ? "yes" : $"NO — the process died (exit code {S.RouterExitCode})")} |");
             sb.AppendLine();
             if (S.ErrorCounts.Count > 0)

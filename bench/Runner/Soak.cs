@@ -7,6 +7,19 @@ static class Soak
 {
     public const int FakePort = 18401, RouterPort = 18318;
 
+    /// <summary>The kernel's count of connections dropped because a listen (accept) queue was full: TcpExt ListenOverflows.</summary>
+    private static long ListenOverflows()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/net/netstat").Where(l => l.StartsWith("TcpExt:")).ToArray();
+            var names = lines[0].Split(' ');
+            var values = lines[1].Split(' ');
+            return long.Parse(values[Array.IndexOf(names, "ListenOverflows")]);
+        }
+        catch { return 0; }
+    }
+
     private static string Short(string s) => s.Length > 260 ? s[..260] + "…" : s;
 
     public static async Task<SoakSection> Run(Options o, BuiltEnv env, string cache, ulong fdSoft, ulong fdHard)
@@ -37,7 +50,7 @@ static class Soak
         var idleKb = Native.StatusKb(router.Pid, "VmRSS") ?? 0;
         sec.IdleRssMb = idleKb / 1024.0;
         Console.WriteLine($"soak: router ready in {sec.StartupMs:0} ms, idle RSS {sec.IdleRssMb:0.0} MB; opening {n} streams " +
-                          $"({o.SoakChunks} chunks, {o.SoakDelayMs} ms apart) over ~2 s");
+                          $"({o.SoakChunks} chunks, {o.SoakDelayMs} ms apart) over {o.SoakRampS:0.#} s");
 
         using var client = Load.NewClient(int.MaxValue);
         var targets = new[]
@@ -53,6 +66,7 @@ static class Soak
         var ttlt = new List<double>(n);
         var spread = new List<double>(n);
         var tasks = new List<Task>(n);
+        var overflowsBefore = ListenOverflows();
         var t0 = Stopwatch.GetTimestamp();
         await using (var rss = new RssSampler(new() { ["router"] = router.Pid }) { Watch = "router" })
         {
@@ -61,11 +75,15 @@ static class Soak
                 while (!hard.IsCancellationRequested && Interlocked.Read(ref ok) + Interlocked.Read(ref failed) < n)
                 {
                     await Task.Delay(2000);
-                    Console.WriteLine($"soak: {Stopwatch.GetElapsedTime(t0).TotalSeconds,5:0.0} s  open {Interlocked.Read(ref open),6}  done {Interlocked.Read(ref ok),6}  failed {Interlocked.Read(ref failed),6}  " +
+                    long atFake = -1;
+                    try { atFake = await Procs.FakeCount(FakePort, "openai") + await Procs.FakeCount(FakePort, "anthropic"); } catch { }
+                    Console.WriteLine($"soak: {Stopwatch.GetElapsedTime(t0).TotalSeconds,5:0.0} s  open {Interlocked.Read(ref open),6}  reached fake {atFake,6}  done {Interlocked.Read(ref ok),6}  failed {Interlocked.Read(ref failed),6}  " +
                                       $"router RSS {(Native.StatusKb(router.Pid, "VmRSS") ?? 0) / 1024.0,7:0.0} MB  fds {rss.PeakFds}");
                 }
             });
-            const int batch = 500;
+            // Open the streams evenly over the ramp, in batches every 100 ms.
+            var batch = Math.Max(1, (int)Math.Ceiling(n / (o.SoakRampS * 10)));
+            sec.RampS = o.SoakRampS;
             for (var i = 0; i < n; i++)
             {
                 if (i > 0 && i % batch == 0) await Task.Delay(100);
@@ -95,6 +113,7 @@ static class Soak
             await Task.WhenAll(tasks);
             await progress;
             sec.Seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            sec.ListenOverflows = ListenOverflows() - overflowsBefore;
             await Task.Yield();
             sec.PeakRouterFds = rss.PeakFds;
             var peakKb = rss.PeakKb("router") ?? 0;

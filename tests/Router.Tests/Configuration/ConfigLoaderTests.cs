@@ -174,21 +174,20 @@ public sealed class ConfigLoaderTests
         Assert.Equal(0, claude.MaxInFlight);
         Assert.Equal(30, claude.Cooldown);
         Assert.Equal("oauth-2025-04-20", claude.Headers["anthropic-beta"]);
-        var oauth = Assert.IsType<Dictionary<string, object?>>(claude.Extra["oauth"]);
-        Assert.Equal("https://auth.example.test/authorize", oauth["authorize_url"]);
-        Assert.Equal("https://auth.example.test/token", oauth["token_url"]);
-        Assert.Equal("client-1", oauth["client_id"]);
-        Assert.Equal(new List<object?> { "user:inference", "user:profile" }, oauth["scopes"]);
-        Assert.Equal("http://localhost:8317/v1/auth/llmux/claude/callback", oauth["redirect_uri"]);
+        var oauth = claude.OAuth!;
+        Assert.Equal("https://auth.example.test/authorize", oauth.AuthorizeUrl);
+        Assert.Equal("https://auth.example.test/token", oauth.TokenUrl);
+        Assert.Equal("client-1", oauth.ClientId);
+        Assert.Equal(["user:inference", "user:profile"], oauth.Scopes);
+        Assert.Equal("http://localhost:8317/v1/auth/llmux/claude/callback", oauth.RedirectUri);
 
         var chatgpt = config.Providers[2];
         Assert.Equal("chatgpt-account-id", chatgpt.Extra["account_header"]);
-        Assert.Equal("c2", Assert.IsType<Dictionary<string, object?>>(chatgpt.Extra["oauth"])["client_id"]);
+        Assert.Equal("c2", chatgpt.OAuth!.ClientId);
 
         var ctonew = config.Providers[3];
-        var clerk = Assert.IsType<Dictionary<string, object?>>(ctonew.Extra["clerk"]);
-        Assert.Equal("https://clerk.test/v1/tokens/create", clerk["token_url"]);
-        Assert.Equal("", clerk["cookie"]);
+        Assert.Equal("https://clerk.test/v1/tokens/create", ctonew.Clerk!.TokenUrl);
+        Assert.Equal("", ctonew.Clerk.Cookie);
         Assert.Equal(["ctonew-claude-sonnet-4-5", "ctonew-gpt-5"], ctonew.Models);
 
         var aistudio = config.Providers[4];
@@ -323,7 +322,7 @@ public sealed class ConfigLoaderTests
                     base_url: https://${{{prefix}}_HOST}/v1
                     api_keys: ["${{{prefix}}_KEY}", "${{{prefix}}_MISSING}"]
                     headers: { X-Token: "${{{prefix}}_KEY}" }
-                    oauth: { client_id: "${{{prefix}}_KEY}", scopes: ["${{{prefix}}_HOST}"] }
+                    clerk: { token_url: "https://${{{prefix}}_HOST}/t", cookie: "${{{prefix}}_KEY}" }
                     models: ["$${NOT_EXPANDED}", "$HOME", "a$$b"]
                 models:
                   aliases: { smart: "${{{prefix}}_HOST}" }
@@ -336,9 +335,8 @@ public sealed class ConfigLoaderTests
             Assert.Equal(["sk-from-env", ""], p.ApiKeys); // a missing variable is an empty string
             Assert.Equal(["sk-from-env"], p.UsableKeys);
             Assert.Equal("sk-from-env", p.Headers["X-Token"]);
-            var oauth = Assert.IsType<Dictionary<string, object?>>(p.Extra["oauth"]);
-            Assert.Equal("sk-from-env", oauth["client_id"]);
-            Assert.Equal(new List<object?> { "upstream.test" }, oauth["scopes"]);
+            Assert.Equal("sk-from-env", p.Clerk!.Cookie);
+            Assert.Equal("https://upstream.test/t", p.Clerk.TokenUrl);
             Assert.Equal(["${NOT_EXPANDED}", "$HOME", "a$$b"], p.Models);
             Assert.Equal("upstream.test", config.Models.Aliases["smart"]);
         }

@@ -234,3 +234,29 @@ public sealed class LlmuxSignInTests
     private static string QueryValue(Uri uri, string name) =>
         System.Web.HttpUtility.ParseQueryString(uri.Query)[name] ?? throw new Xunit.Sdk.XunitException($"no {name} in {uri}");
 }
+
+/// <summary>`router login` drives the same flow from the command line and waits for the callback.</summary>
+public sealed class LoginCommandTests
+{
+    [Fact]
+    public async Task Login_prints_the_url_and_returns_once_the_person_has_signed_in()
+    {
+        await using var h = await LlmuxHarness.StartAsync();
+        var output = new StringWriter();
+        var login = Router.Http.LoginCommand.RunAsync(h.Config, "chatgpt", null, CancellationToken.None, TextWriter.Synchronized(output));
+
+        string? url = null;
+        await RouterUnderTest.EventuallyAsync(() =>
+        {
+            url = output.ToString().Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("http"));
+            return Task.FromResult(url is not null);
+        }, "the sign-in URL on the console");
+        var redirect = await LlmuxHarness.Browser.GetAsync(url);   // the person signs in at the vendor
+        await LlmuxHarness.Browser.GetAsync(redirect.Headers.Location);
+
+        Assert.Equal(0, await login.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Contains("Signed in as alice@example.com.", output.ToString());
+        h.Answers.Add(output.ToString());
+        h.AssertNoSecretLeaked();
+    }
+}
