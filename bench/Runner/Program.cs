@@ -30,19 +30,19 @@ try
     if (Children.Pin) Native.PinSelf(0);
     Console.WriteLine($"bench: repo {repo}; open-files limit {soft}/{hard}; pinning {(Children.Pin ? "client+fake on CPU 0, proxy under test on CPU 1" : "off")}");
 
-    var env = await Setup.Build(repo, cache);
     var path = Path.Combine(resultsDir, "latest.json");
     var results = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Report.Json) ?? new Results() : new Results();
 
-    if (opts.Soak)
+    if (opts.ReportOnly) { }
+    else if (opts.Soak)
     {
-        var soak = await Soak.Run(opts, env, cache, soft, hard);
+        var soak = await Soak.Run(opts, await Setup.Build(repo, cache), cache, soft, hard);
         results.Soaks.RemoveAll(x => x.Streams == soak.Streams);
         results.Soaks.Add(soak);
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
     else
-        results.Load = await LoadRun.Run(opts, env, cache);
+        results.Load = await LoadRun.Run(opts, await Setup.Build(repo, cache), cache);
 
     File.WriteAllText(path, JsonSerializer.Serialize(results, Report.Json));
     File.WriteAllText(Path.Combine(resultsDir, "latest.md"), Report.Markdown(results));
@@ -64,7 +64,7 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Pin = true, Portkey = true;
+        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -81,12 +81,13 @@ namespace Bench
                 {
                     case "--quick": o.Quick = true; o.Duration = 3; o.Warmup = 0.5; break;
                     case "--soak": o.Soak = true; break;
+                    case "--report-only": o.ReportOnly = true; break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;

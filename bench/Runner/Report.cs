@@ -93,7 +93,7 @@ static class Report
             sb.AppendLine("| figure | value |").AppendLine("| --- | ---: |");
             sb.AppendLine($"| completed correctly (every chunk, in order, finish_reason, [DONE]) | {S.Completed:N0} of {S.Streams:N0} |");
             sb.AppendLine($"| failed | {S.Failed:N0} |");
-            sb.AppendLine($"| peak streams open at once (client side) | {S.PeakOpen:N0} |");
+            sb.AppendLine($"| peak streams in flight at once (client side: sent, answer not yet finished) | {S.PeakOpen:N0} |");
             sb.AppendLine($"| router start-up ms | {F(S.StartupMs, "0")} |");
             sb.AppendLine($"| router idle RSS MB | {F(S.IdleRssMb, "0.0")} |");
             sb.AppendLine($"| router peak RSS MB (200 ms samples) | {F(S.PeakRssMb, "0.0")} |");
