@@ -37,7 +37,7 @@ public static class RouterHost
         builder.Services.AddSingleton<ManagementGuard>();
         builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
         builder.Services.AddSingleton<AccountSignIn>();
-        builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"));
+        builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
@@ -46,6 +46,7 @@ public static class RouterHost
         HealthEndpoint.Map(app);
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
+        ManagementEndpoints.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))

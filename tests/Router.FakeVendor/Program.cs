@@ -6,8 +6,30 @@ using Router.Tests.Fakes;
 // Plays OpenAI, OpenAI Responses, Anthropic and Gemini on one port with their exact wire formats.
 // A conversation whose last user text says TOOLTEST gets one call to a harmless tool the client
 // offered; once a tool result is present the answer is "TOOL-DONE"; otherwise "PONG from <vendor>".
-var port = args.SkipWhile(a => a != "--port").Skip(1).Select(int.Parse).FirstOrDefault();
+// As a side service under the router's supervision (tests of http-proxy `service`):
+//   GET /health answers 200, or 503 while the file named by --unhealthy-file exists;
+//   --exit-after-ms N exits with code 3 after N ms (a crashing service).
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+if (Option("--exit-after-ms") is { } exitAfter)
+{
+    await Task.Delay(int.Parse(exitAfter));
+    Console.Error.WriteLine("fake vendor: exiting on purpose");
+    return 3;
+}
+
+var port = int.Parse(Option("--port") ?? "0");
+var unhealthyFile = Option("--unhealthy-file");
 var fake = await FakeUpstream.StartAsync(port);
-fake.DefaultReply = (context, body) => Script.Reply(context, body ?? new JsonObject())(context, body);
-Console.WriteLine($"fake vendor listening on {fake.BaseUrl}");
+fake.DefaultReply = (context, body) =>
+{
+    if (context.Request.Path == "/health")
+    {
+        context.Response.StatusCode = unhealthyFile is not null && File.Exists(unhealthyFile) ? 503 : 200;
+        return context.Response.WriteAsync(context.Response.StatusCode == 200 ? "ok" : "unhealthy");
+    }
+    return Script.Reply(context, body ?? new JsonObject())(context, body);
+};
+Console.WriteLine($"fake vendor listening on {fake.BaseUrl} (pid {Environment.ProcessId})");
 await Task.Delay(Timeout.Infinite);
+return 0;

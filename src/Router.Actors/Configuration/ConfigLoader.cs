@@ -32,7 +32,7 @@ public static partial class ConfigLoader
         ["openai", "openai-responses", "anthropic", "gemini", "http-proxy", "claude-oauth", "chatgpt-oauth", "ctonew"];
 
     private static readonly string[] RootKeys = ["server", "auth", "websocket", "logging", "cluster", "providers", "models"];
-    private static readonly string[] ServerKeys = ["host", "port", "api_keys", "management_key", "max_body_bytes"];
+    private static readonly string[] ServerKeys = ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout"];
     private static readonly string[] AuthKeys = ["dir", "store", "connection_string"];
     private static readonly string[] WebSocketKeys = ["enabled", "path", "ping_interval"];
     private static readonly string[] LoggingKeys = ["level", "dir", "request_log"];
@@ -126,6 +126,9 @@ public static partial class ConfigLoader
                         break;
                     case "max_body_bytes":
                         config = config with { MaxBodyBytes = Integer(e, 1, long.MaxValue, "a positive number of bytes") ?? config.MaxBodyBytes };
+                        break;
+                    case "shutdown_timeout":
+                        config = config with { ShutdownTimeout = Int(e, 0, 3600, "a number of seconds in 0..3600") ?? config.ShutdownTimeout };
                         break;
                 }
             }
@@ -321,7 +324,13 @@ public static partial class ConfigLoader
                     case "clerk":
                         config = config with { Clerk = ClerkBlock(e) };
                         break;
-                    default: // service, health_check, browser
+                    case "service":
+                        config = config with { Service = ServiceBlock(e) };
+                        break;
+                    case "health_check":
+                        config = config with { HealthCheck = HealthCheckBlock(e) };
+                        break;
+                    default: // browser
                         if (IsNull(e.Value))
                             break;
                         if (e.Value is not YamlMappingNode)

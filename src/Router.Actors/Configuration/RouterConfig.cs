@@ -25,6 +25,8 @@ public sealed record ServerConfig
     public string ManagementKey { get; init; } = "";
     /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;
+    /// <summary>`server.shutdown_timeout`: seconds a stop waits for in-flight requests and streams. Default 30.</summary>
+    public int ShutdownTimeout { get; init; } = 30;
 
     // Keys are secrets: a record's generated ToString would print them.
     public override string ToString() => $"ServerConfig {{ Host = {Host}, Port = {Port}, ApiKeys = {ApiKeys.Count} }}";
@@ -84,6 +86,10 @@ public sealed record ProviderConfig
     public OAuthConfig? OAuth { get; init; }
     /// <summary>`clerk:` (ctonew).</summary>
     public ClerkConfig? Clerk { get; init; }
+    /// <summary>`service:` a side process the router supervises.</summary>
+    public ServiceConfig? Service { get; init; }
+    /// <summary>`health_check:` how the router checks the upstream (or its side process) is up.</summary>
+    public HealthCheckConfig? HealthCheck { get; init; }
     /// <summary>Raw blocks whose keys later provider types define (oauth, clerk, service, health_check, ...).</summary>
     public IReadOnlyDictionary<string, object?> Extra { get; init; } = new Dictionary<string, object?>();
     /// <summary>1-based line of the provider's key in the file, for messages.</summary>

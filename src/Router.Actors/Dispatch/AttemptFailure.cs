@@ -15,7 +15,7 @@ public static class FailureSummary
     {
         NoAccountReason.CoolingDown => new(none.Provider, FailureKind.RateLimited, "every account is cooling down", none.RetryAt),
         NoAccountReason.Unauthenticated => new(none.Provider, FailureKind.Unauthenticated, "no account is signed in with a working credential"),
-        _ => new(none.Provider, FailureKind.Unavailable, "no account available"),
+        _ => new(none.Provider, FailureKind.Unavailable, none.Detail ?? "no account available"),
     };
 
     public static FailedAnswer ToAnswer(string model, IReadOnlyList<AttemptFailure> failures, DateTimeOffset now)

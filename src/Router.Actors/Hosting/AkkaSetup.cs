@@ -11,6 +11,7 @@ using Router.Actors.Configuration;
 using Router.Actors.Dispatch;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
+using Router.Actors.Services;
 using Router.Persistence;
 
 namespace Router.Actors.Hosting;
@@ -21,7 +22,7 @@ namespace Router.Actors.Hosting;
 /// </summary>
 public static class AkkaSetup
 {
-    public static IServiceCollection AddRouterActors(this IServiceCollection services, RouterConfig config, IReadOnlyList<ProviderDefinition> providers, string hoconDirectory)
+    public static IServiceCollection AddRouterActors(this IServiceCollection services, RouterConfig config, IReadOnlyList<ProviderDefinition> providers, string hoconDirectory, HttpClient http)
     {
         PersistenceHocon.EnsureAuthDirectory(config.Auth.Dir);
         var directory = new AccountDirectory(providers.SelectMany(p => p.Accounts),
@@ -61,6 +62,8 @@ public static class AkkaSetup
                     var roster = registry.Get<RosterRegion>();
                     var routing = system.ActorOf(Props.Create(() => new RoutingActor(routes, providers, region, roster)), "routing");
                     registry.Register<RoutingActor>(routing);
+                    var services = system.ActorOf(Props.Create(() => new ServiceSupervisor(config.Providers, config.Logging.Dir, http)), "services");
+                    registry.Register<ServiceSupervisor>(services);
                 })
                 .AddStartup((system, _) =>
                 {

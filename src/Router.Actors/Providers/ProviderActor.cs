@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Router.Actors.Accounts;
+using Router.Actors.Services;
 
 namespace Router.Actors.Providers;
 
@@ -30,6 +31,8 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     public IStash Stash { get; set; } = null!;
     // A provider whose accounts sign in holds lease requests until it has read its roster once.
     private bool _rosterRead;
+    // The health of the provider's side service or health check, when it has one: calls go elsewhere unless healthy.
+    private ServiceHealthChanged? _service;
 
     public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, Func<DateTimeOffset>? clock = null)
     {
@@ -54,6 +57,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Receive<RefreshView>(_ => RefreshAll());
         Receive<RosterChanged>(_ => ReadRoster());
         Receive<RosterMembers>(OnRoster);
+        Receive<ServiceHealthChanged>(s => { if (s.Provider == _name) _service = s; });
         Receive<Status.Failure>(_ => RosterSettled()); // an account or the roster did not answer; the next refresh asks again
     }
 
@@ -65,6 +69,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         // Wake every account at start: each recovers its persisted cooldown and health.
         RefreshAll();
         Context.System.EventStream.Subscribe(Self, typeof(AccountSnapshot));
+        Context.System.EventStream.Subscribe(Self, typeof(ServiceHealthChanged));
         Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
     }
 
@@ -108,6 +113,11 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private void TryNext(IReadOnlySet<string> excluded, IActorRef replyTo, string? prefer = null)
     {
+        if (_service is { Health: not ProviderHealth.Healthy } service)
+        {
+            replyTo.Tell(new NoAccountAvailable(_name, NoAccountReason.Unavailable, Detail: $"service {service.Health}: {service.Detail}"));
+            return;
+        }
         var now = _clock();
         var choice = prefer is not null && _view.TryGetValue(prefer, out var preferred) && !excluded.Contains(prefer) && AccountChooser.IsUsable(preferred, now)
             ? preferred
@@ -176,7 +186,8 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     private ProviderStatus Status()
     {
         var accounts = _view.Values.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
-        return new ProviderStatus(_name, ProviderHealth.Of(accounts, _clock(), signsIn: _roster is not null), accounts);
+        var health = _service is { Health: not ProviderHealth.Healthy } service ? service.Health : ProviderHealth.Of(accounts, _clock(), signsIn: _roster is not null);
+        return new ProviderStatus(_name, health, accounts, _service?.Detail);
     }
 
     private sealed record AccountAnswered(string EntityId, object? Answer, IReadOnlySet<string> Excluded, IActorRef ReplyTo);

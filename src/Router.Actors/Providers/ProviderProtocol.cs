@@ -16,7 +16,7 @@ public sealed record RosterChanged
 }
 
 /// <summary>Why no account could take the call; RetryAt is the earliest end of a cooldown.</summary>
-public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null);
+public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null, string? Detail = null);
 
 public enum NoAccountReason { CoolingDown, Unauthenticated, Busy, Unavailable, NoAccounts }
 
@@ -29,4 +29,4 @@ public sealed record GetProviderStatus
     public static readonly GetProviderStatus Instance = new();
 }
 
-public sealed record ProviderStatus(string Provider, string Health, IReadOnlyList<AccountSnapshot> Accounts);
+public sealed record ProviderStatus(string Provider, string Health, IReadOnlyList<AccountSnapshot> Accounts, string? Detail = null);

@@ -1,0 +1,32 @@
+namespace Router.Actors.Services;
+
+// Messages of ServiceActor and ServiceSupervisor.
+
+/// <summary>Published on the event stream at every health check and state change of a provider's side service.</summary>
+public sealed record ServiceHealthChanged(string Provider, string Health, string? Detail);
+
+/// <summary>Restart the named provider's service now (backoff reset). Answer: ServiceStatus, or ServiceUnknown.</summary>
+public sealed record RestartService(string Provider);
+
+/// <summary>Answer: ServiceStatuses.</summary>
+public sealed record GetServiceStatuses
+{
+    public static readonly GetServiceStatuses Instance = new();
+}
+
+public sealed record ServiceUnknown(string Provider);
+
+/// <summary>What a service tells about itself (no env values, they may be secrets).</summary>
+public sealed record ServiceStatus(
+    string Provider,
+    string Health,
+    string? Detail,
+    int? Pid,
+    DateTimeOffset? StartedAt,
+    int Restarts,
+    string? LastExit,
+    DateTimeOffset? NextStartAt,
+    TimeSpan? Backoff,
+    string? LogFile);
+
+public sealed record ServiceStatuses(IReadOnlyList<ServiceStatus> Services);
