@@ -6,6 +6,7 @@ using Router.Actors.Configuration;
 using Router.Actors.Hosting;
 using Router.Actors.Providers;
 using Router.Actors.SignIn;
+using Serilog;
 using Router.Http.Endpoints;
 using Router.Protocols;
 using Router.Protocols.Canonical;
@@ -16,10 +17,12 @@ namespace Router.Http;
 public static class RouterHost
 {
     /// <param name="extraLogging">Lets tests add a log sink (to prove no secret is ever logged).</param>
-    public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null)
+    /// <param name="console">False for a router started in the background: it logs to its file only.</param>
+    public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null, bool console = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        ConfigureLogging(builder.Logging, config.Logging.Level);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Server.ShutdownTimeout));
+        ConfigureLogging(builder.Logging, config.Logging, console);
         extraLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -35,6 +38,7 @@ public static class RouterHost
         builder.Services.AddSingleton<FrontDoor>();
         builder.Services.AddSingleton<AnswerWriter>();
         builder.Services.AddSingleton<ManagementGuard>();
+        builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
         builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
@@ -65,11 +69,13 @@ public static class RouterHost
         else kestrel.Listen(IPAddress.Parse(host), port);
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, string level)
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingConfig config, bool console)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        logging.SetMinimumLevel(level switch
+        if (console)
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        logging.AddSerilog(RouterLogFile.Create(config), dispose: true);
+        logging.SetMinimumLevel(config.Level switch
         {
             "debug" => LogLevel.Debug,
             "warn" => LogLevel.Warning,

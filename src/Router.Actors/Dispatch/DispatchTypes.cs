@@ -14,13 +14,28 @@ public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, C
 }
 
 /// <summary>What the front end writes back, always in the client's format.</summary>
-public abstract record DispatchResult;
+public abstract record DispatchResult
+{
+    /// <summary>The provider and account (by name) that answered, for the request log; null when none did.</summary>
+    public string? Provider { get; init; }
+    public string? Account { get; init; }
+}
 
 /// <summary>A whole answer (success, or an upstream's client error passed on) with its status.</summary>
 public sealed record WholeAnswer(int Status, ReadOnlyMemory<byte> Body) : DispatchResult;
 
 /// <summary>An SSE stream in the client's format; a failure after the first byte is already an error frame in it.</summary>
-public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) : DispatchResult;
+public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) : DispatchResult
+{
+    /// <summary>Token usage the stream reported, known once it has ended (when the router decoded it).</summary>
+    public UsageTap Usage { get; init; } = new();
+}
+
+/// <summary>Catches the usage a translated stream reports as it goes by.</summary>
+public sealed class UsageTap
+{
+    public Usage? Value { get; set; }
+}
 
 /// <summary>No provider could answer; RetryAfter is set when every account is cooling down.</summary>
 public sealed record FailedAnswer(ErrorInfo Error, TimeSpan? RetryAfter = null) : DispatchResult;

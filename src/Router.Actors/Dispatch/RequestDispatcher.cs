@@ -153,18 +153,19 @@ public sealed class RequestDispatcher
                 var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
                 var answer = passThrough ? bytes : Translate(bytes, upstream.Format, call.ClientFormat);
                 Finish(CallOutcome.Success);
-                return (new WholeAnswer(200, answer), null);
+                return (new WholeAnswer(200, answer) { Provider = provider.Name, Account = lease.AccountName }, null);
             }
             if (response.IsSuccessStatusCode)
             {
-                var frames = await OpenStreamAsync(call, upstream.Format, passThrough, response, cts, Finish, clientAborted);
+                var usage = new UsageTap();
+                var frames = await OpenStreamAsync(call, upstream.Format, passThrough, response, cts, Finish, usage, clientAborted);
                 if (frames is null)
                 {
                     Finish(new CallOutcome(OutcomeKind.Transient, Detail: "stream failed before its first event"));
                     return (null, new AttemptFailure(lease.AccountName, FailureKind.Upstream, "stream failed before its first event"));
                 }
                 streamOwnsResources = true;
-                return (new StreamAnswer(frames), null);
+                return (new StreamAnswer(frames) { Provider = provider.Name, Account = lease.AccountName, Usage = usage }, null);
             }
 
             var errorBody = await response.Content.ReadAsStringAsync(cts.Token);
@@ -173,7 +174,8 @@ public sealed class RequestDispatcher
             if (outcome.Kind == OutcomeKind.ClientError)
                 return (new WholeAnswer(status, passThrough
                     ? System.Text.Encoding.UTF8.GetBytes(errorBody)
-                    : JsonSerializer.SerializeToUtf8Bytes(call.ClientFormat.EncodeError(upstream.Format.DecodeError(status, errorBody)))), null);
+                    : JsonSerializer.SerializeToUtf8Bytes(call.ClientFormat.EncodeError(upstream.Format.DecodeError(status, errorBody))))
+                    { Provider = provider.Name, Account = lease.AccountName }, null);
             return (null, outcome.Kind switch
             {
                 OutcomeKind.RateLimited => new AttemptFailure(lease.AccountName, FailureKind.RateLimited, "429", DateTimeOffset.UtcNow + (outcome.RetryAfter ?? TimeSpan.FromSeconds(1))),
@@ -217,7 +219,7 @@ public sealed class RequestDispatcher
     /// </summary>
     private async Task<Akka.Streams.Dsl.Source<ReadOnlyMemory<byte>, Akka.NotUsed>?> OpenStreamAsync(
         InboundCall call, IWireFormat upstreamFormat, bool passThrough, HttpResponseMessage response,
-        CancellationTokenSource cts, Action<CallOutcome> finish, CancellationToken clientAborted)
+        CancellationTokenSource cts, Action<CallOutcome> finish, UsageTap usage, CancellationToken clientAborted)
     {
         var body = await response.Content.ReadAsStreamAsync(cts.Token);
         var failedInBand = false;
@@ -232,7 +234,13 @@ public sealed class RequestDispatcher
         {
             var (head, tail) = await StreamPipeline.Decode(body, upstreamFormat, cts.Token).PrefixAndTail(1).RunWith(Sink.First<(IImmutableList<StreamEvent>, Source<StreamEvent, Akka.NotUsed>)>(), _materializer);
             if (head.Count == 0 || head[0] is StreamFailed) return null;
-            var events = Source.From(head).Concat(tail).Select(e => { failedInBand |= e is StreamFailed; return e; });
+            var events = Source.From(head).Concat(tail).Select(e =>
+            {
+                failedInBand |= e is StreamFailed;
+                if (e is MessageFinished { Usage: { } finished }) usage.Value = finished;
+                else if (e is UsageReported reported) usage.Value = reported.Usage;
+                return e;
+            });
             frames = StreamPipeline.Encode(events, call.ClientFormat.CreateStreamEncoder(call.Request));
         }
 

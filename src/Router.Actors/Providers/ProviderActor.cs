@@ -55,7 +55,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Receive<AccountSnapshot>(Remember);
         Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
         Receive<RefreshView>(_ => RefreshAll());
-        Receive<RosterChanged>(_ => ReadRoster());
+        Receive<RosterChanged>(OnRosterChanged);
         Receive<RosterMembers>(OnRoster);
         Receive<ServiceHealthChanged>(s => { if (s.Provider == _name) _service = s; });
         Receive<Status.Failure>(_ => RosterSettled()); // an account or the roster did not answer; the next refresh asks again
@@ -79,6 +79,19 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     private void ReadRoster() =>
         _roster?.Ask<RosterMembers>(new GetRoster(_name), AccountAskTimeout)
             .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+
+    private void OnRosterChanged(RosterChanged change)
+    {
+        if (change.Joined is { } joined && !_view.ContainsKey(joined.EntityId))
+        {
+            _view[joined.EntityId] = Assumed(joined.EntityId, $"{_name}:{joined.Identity}");
+            AskStatus(joined.EntityId);
+        }
+        if (change.Left is { } left && !_configured.Contains(left))
+            _view.Remove(left);
+        Sender.Tell(new AccountsUpdated(_name));
+        ReadRoster();
+    }
 
     private void RosterSettled()
     {

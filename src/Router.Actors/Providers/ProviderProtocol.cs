@@ -9,11 +9,11 @@ namespace Router.Actors.Providers;
 /// (the retry after a 401 goes back to the account that renewed its token).</summary>
 public sealed record RequestLease(IReadOnlySet<string> Excluded, string? Prefer = null);
 
-/// <summary>Tell: the roster changed (someone signed in or out); read it again now.</summary>
-public sealed record RosterChanged
-{
-    public static readonly RosterChanged Instance = new();
-}
+/// <summary>The roster changed: someone signed in (Joined) or out (Left). The provider applies it at once,
+/// answers AccountsUpdated, and reads the whole roster again.</summary>
+public sealed record RosterChanged(RosterMember? Joined = null, string? Left = null);
+
+public sealed record AccountsUpdated(string Provider);
 
 /// <summary>Why no account could take the call; RetryAt is the earliest end of a cooldown.</summary>
 public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null, string? Detail = null);

@@ -23,7 +23,9 @@ public sealed class AccountSignIn(IRequiredActor<AccountRegion> accounts, IRequi
         var spec = provider.Definition.SignedIn(identity);
         var snapshot = await accounts.ActorRef.Ask<AccountSnapshot>(new StoreCredential(spec.EntityId, credential), AskTimeout, cancellationToken);
         await roster.ActorRef.Ask<RosterMembers>(new JoinRoster(provider.Name, spec.EntityId, identity), AskTimeout, cancellationToken);
-        provider.Actor?.Tell(RosterChanged.Instance);
+        // Answer only once this node's provider routes to the new account.
+        if (provider.Actor is { } actor)
+            await actor.Ask<AccountsUpdated>(new RosterChanged(Joined: new RosterMember(spec.EntityId, identity)), AskTimeout, cancellationToken);
         return snapshot;
     }
 
@@ -44,8 +46,9 @@ public sealed class AccountSignIn(IRequiredActor<AccountRegion> accounts, IRequi
         {
             await accounts.ActorRef.Ask<AccountSnapshot>(new SignOut(account.EntityId), AskTimeout, cancellationToken);
             await roster.ActorRef.Ask<RosterMembers>(new LeaveRoster(provider.Name, account.EntityId), AskTimeout, cancellationToken);
+            if (provider.Actor is { } actor)
+                await actor.Ask<AccountsUpdated>(new RosterChanged(Left: account.EntityId), AskTimeout, cancellationToken);
         }
-        provider.Actor?.Tell(RosterChanged.Instance);
         return chosen.Count;
     }
 }

@@ -19,10 +19,10 @@ public static class InferenceEndpoints
     }
 
     private static void Post(WebApplication app, string pattern, Func<HttpContext, InboundRoute?> route) =>
-        app.MapPost(pattern, async (HttpContext context, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer) =>
+        app.MapPost(pattern, async (HttpContext context, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog) =>
         {
             if (route(context) is { } inbound)
-                await InferenceRequest.HandleAsync(context, inbound, door, dispatcher, writer);
+                await InferenceRequest.HandleAsync(context, inbound, door, dispatcher, writer, requestLog);
             else
                 await FrontDoor.WriteErrorAsync(context, WireFormats.Gemini, new ErrorInfo(404, ErrorKind.NotFound,
                     "Unknown method: use models/{model}:generateContent, :streamGenerateContent or :countTokens."));

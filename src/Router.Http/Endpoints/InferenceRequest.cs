@@ -18,8 +18,9 @@ public static class InferenceRequest
     /// <summary>Client headers a same-format upstream needs to see (Claude Code's beta features, for one).</summary>
     private static readonly string[] ForwardedHeaders = ["anthropic-beta"];
 
-    public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer)
+    public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var format = route.Format;
         if (!door.IsAuthorized(context.Request))
         {
@@ -58,6 +59,7 @@ public static class InferenceRequest
             ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
             : await dispatcher.DispatchAsync(call, context.RequestAborted);
         await writer.WriteAsync(context, format, answer);
+        requestLog.Write(context, format, request.Model, answer, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>

@@ -198,18 +198,20 @@ public sealed class ConfigLoaderTests
         Assert.Equal("true", browser["headless"]);
         Assert.Equal("~/.router/aistudio", browser["profile_dir"]);
         Assert.Equal("1800", browser["idle_timeout"]);
-        Assert.Equal("node worker.js", Assert.IsType<Dictionary<string, object?>>(aistudio.Extra["service"])["command"]);
+        Assert.Equal("node worker.js", aistudio.Service!.Command);
 
         var webai = config.Providers[5];
         Assert.Equal("http-proxy", webai.Type);
         Assert.Equal("http://localhost:8406/v1", webai.BaseUrl);
-        var service = Assert.IsType<Dictionary<string, object?>>(webai.Extra["service"]);
-        Assert.Equal(".", service["cwd"]);
-        Assert.Equal("fast", Assert.IsType<Dictionary<string, object?>>(service["env"])["MODE"]);
-        Assert.Equal("8406", service["port"]);
-        var health = Assert.IsType<Dictionary<string, object?>>(webai.Extra["health_check"]);
-        Assert.Equal("http://localhost:8406/health", health["url"]);
-        Assert.Equal("5", health["timeout"]);
+        var service = webai.Service!;
+        Assert.Equal("python -m webai", service.Command);
+        Assert.Equal(BaseDir, service.Cwd);
+        Assert.Equal("fast", service.Env["MODE"]);
+        Assert.Equal(8406, service.Port);
+        Assert.True(service.AutoStart);
+        Assert.Equal("http://localhost:8406/health", webai.HealthCheck!.Url);
+        Assert.Equal(30, webai.HealthCheck.Interval);
+        Assert.Equal(5, webai.HealthCheck.Timeout);
 
         Assert.Equal("echo", config.Providers[6].Type);
         Assert.Equal("https://responses.test/v1", config.Providers[7].BaseUrl);
@@ -460,7 +462,7 @@ public sealed class ConfigLoaderTests
 
     [Theory]
     [InlineData("sever:\n  port: 1\n", 1, "sever", "unknown key 'sever' (allowed: server, auth, websocket, logging, cluster, providers, models)")]
-    [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes)")]
+    [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes, shutdown_timeout)")]
     [InlineData("auth:\n  store: sqlite\n  path: x\n", 3, "auth.path", "(allowed: dir, store, connection_string)")]
     [InlineData("websocket:\n  interval: 3\n", 2, "websocket.interval", "(allowed: enabled, path, ping_interval)")]
     [InlineData("logging:\n  file: x\n", 2, "logging.file", "(allowed: level, dir, request_log)")]

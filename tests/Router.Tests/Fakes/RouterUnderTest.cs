@@ -102,14 +102,18 @@ public static class TestConfig
     public static string NewAuthDir() => Directory.CreateTempSubdirectory("router-test-").FullName;
 
     public static RouterConfig Build(IEnumerable<ProviderConfig> providers, IEnumerable<RouteConfig> routes, string? authDir = null,
-        IReadOnlyList<string>? clientKeys = null, long maxBodyBytes = 20 * 1024 * 1024, IReadOnlyDictionary<string, string>? aliases = null) => new()
+        IReadOnlyList<string>? clientKeys = null, long maxBodyBytes = 20 * 1024 * 1024, IReadOnlyDictionary<string, string>? aliases = null)
     {
+        var dir = authDir ?? NewAuthDir();
+        return new()
+        {
         Server = new ServerConfig { Host = "127.0.0.1", Port = 0, ApiKeys = clientKeys ?? [], MaxBodyBytes = maxBodyBytes },
-        Auth = new AuthConfig { Dir = authDir ?? NewAuthDir(), Store = "sqlite" },
-        Logging = new LoggingConfig { Level = "debug" },
+        Auth = new AuthConfig { Dir = dir, Store = "sqlite" },
+        Logging = new LoggingConfig { Level = "debug", Dir = Path.Combine(dir, "logs") },
         Providers = providers.ToList(),
         Models = new ModelsConfig { Routing = routes.ToList(), Aliases = aliases ?? new Dictionary<string, string>() },
-    };
+        };
+    }
 
     public static ProviderConfig OpenAiProvider(string name, FakeUpstream fake, params string[] keys) => new()
     {
