@@ -42,6 +42,7 @@ public static class RouterHost
         builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
         builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
+        builder.Services.AddHostedService<GracefulDrain>();
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
@@ -75,17 +76,9 @@ public static class RouterHost
         if (console)
             logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         logging.AddSerilog(RouterLogFile.Create(config), dispose: true);
-        logging.SetMinimumLevel(config.Level switch
-        {
-            "debug" => LogLevel.Debug,
-            "warn" => LogLevel.Warning,
-            "error" => LogLevel.Error,
-            _ => LogLevel.Information,
-        });
-        // ASP.NET's request lines carry query strings, and `?key=` is a client key: never log them.
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.SetMinimumLevel((LogLevel)(int)RouterLogFile.Level(config));
+        foreach (var category in RouterLogFile.QuietCategories)
+            logging.AddFilter(category, LogLevel.Warning);
     }
 
     // Anything unexpected is a 500 in OpenAI's shape with no detail: the log has the exception, not the client.

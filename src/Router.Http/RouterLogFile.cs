@@ -9,11 +9,25 @@ public static class RouterLogFile
 {
     public const string FileName = "router.log";
 
+    /// <summary>Categories held to warnings: ASP.NET's request lines carry query strings, and `?key=` is a client key.</summary>
+    public static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "Microsoft.Hosting", "System.Net.Http"];
+
+    public static LogEventLevel Level(LoggingConfig config) => config.Level switch
+    {
+        "debug" => LogEventLevel.Debug,
+        "warn" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        _ => LogEventLevel.Information,
+    };
+
     public static Serilog.ILogger Create(LoggingConfig config)
     {
         Directory.CreateDirectory(config.Dir);
-        return new LoggerConfiguration()
-            .MinimumLevel.Verbose() // Microsoft.Extensions.Logging filters first
+        // Serilog's provider takes every level from Microsoft.Extensions.Logging: its own levels decide.
+        var logger = new LoggerConfiguration().MinimumLevel.Is(Level(config));
+        foreach (var category in QuietCategories)
+            logger = logger.MinimumLevel.Override(category, LogEventLevel.Warning);
+        return logger
             .WriteTo.File(Path.Combine(config.Dir, FileName),
                 outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 fileSizeLimitBytes: 10 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 5,

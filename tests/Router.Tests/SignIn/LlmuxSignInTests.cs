@@ -243,7 +243,7 @@ public sealed class LoginCommandTests
     {
         await using var h = await LlmuxHarness.StartAsync();
         var output = new StringWriter();
-        var login = Router.Http.LoginCommand.RunAsync(h.Config, "chatgpt", null, CancellationToken.None, TextWriter.Synchronized(output));
+        var login = Router.Http.Operations.LoginCommand.RunAsync(h.Config, "chatgpt", null, CancellationToken.None, TextWriter.Synchronized(output));
 
         string? url = null;
         await RouterUnderTest.EventuallyAsync(() =>

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Router.Actors.Configuration;
 
-namespace Router.Http;
+namespace Router.Http.Operations;
 
 /// <summary>
 /// `router login claude|chatgpt`: asks the running router for a sign-in URL, prints it (and opens a

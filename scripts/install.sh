@@ -1,0 +1,3 @@
+#!/bin/sh
+# router install [--config PATH] ...: see README "Running it every day".
+exec "$(dirname "$0")/router.sh" install "$@"

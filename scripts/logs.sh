@@ -1,0 +1,3 @@
+#!/bin/sh
+# router logs [--config PATH] ...: see README "Running it every day".
+exec "$(dirname "$0")/router.sh" logs "$@"

@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Router.Actors.Configuration;
+using Spectre.Console;
+
+namespace Router.Http.Operations;
+
+/// <summary>
+/// `status [--json]`: the router (health, pid, uptime) and each provider (health, accounts, last
+/// error) and side service (pid, uptime, restarts), as tables or as the JSON of /v0/management/status.
+/// Exit code 0 when running, 3 when stopped (as init scripts expect).
+/// </summary>
+public static class StatusCommand
+{
+    public const int NotRunning = 3;
+
+    public static async Task<int> RunAsync(RouterConfig config, bool json, TextWriter output)
+    {
+        using var http = RouterClient.Create(config);
+        JsonObject? status = null;
+        if (PidFile.Running(config) is not null)
+        {
+            try
+            {
+                status = await http.GetFromJsonAsync<JsonObject>("/v0/management/status");
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+        if (status is null)
+        {
+            output.WriteLine(json ? """{"router":{"health":"stopped"}}""" : $"Router: stopped (nothing answers at {http.BaseAddress})");
+            return NotRunning;
+        }
+        if (json)
+        {
+            output.WriteLine(status.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            return 0;
+        }
+        Render(status, http.BaseAddress!, output);
+        return 0;
+    }
+
+    private static void Render(JsonObject status, Uri address, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        var router = status["router"]!;
+        console.MarkupLine($"Router: [green]{router["health"]}[/]  pid {router["pid"]}  up {Uptime(router["uptime_seconds"])}  at {address}");
+
+        var providers = new Table().AddColumns("provider", "type", "health", "accounts", "detail");
+        var services = new Table().AddColumns("service", "health", "pid", "up", "restarts", "last exit");
+        foreach (var p in status["providers"]!.AsArray())
+        {
+            var accounts = p!["accounts"]?.AsArray() ?? [];
+            var healthy = accounts.Count(a => a!["health"]?.GetValue<string>() == "healthy");
+            providers.AddRow(Text(p["name"]), Text(p["type"]), Colored(p["health"]), $"{healthy}/{accounts.Count} healthy", Text(p["detail"]));
+            if (p["service"] is JsonObject s)
+                services.AddRow(Text(p["name"]), Colored(s["health"]), Text(s["pid"]), Uptime(s["uptime_seconds"]), Text(s["restarts"]), Text(s["last_exit"]));
+        }
+        console.Write(providers);
+        if (services.Rows.Count > 0) console.Write(services);
+    }
+
+    private static string Text(JsonNode? node) => Markup.Escape(node?.ToString() ?? "-");
+
+    private static string Colored(JsonNode? health) => health?.ToString() switch
+    {
+        "healthy" => "[green]healthy[/]",
+        "degraded" => "[yellow]degraded[/]",
+        null => "-",
+        var other => $"[red]{Markup.Escape(other)}[/]",
+    };
+
+    private static string Uptime(JsonNode? seconds) =>
+        seconds is null ? "-" : TimeSpan.FromSeconds(seconds.GetValue<long>()) switch
+        {
+            { TotalDays: >= 1 } t => $"{(int)t.TotalDays}d {t.Hours}h",
+            { TotalHours: >= 1 } t => $"{(int)t.TotalHours}h {t.Minutes}m",
+            var t => $"{(int)t.TotalMinutes}m {t.Seconds}s",
+        };
+}
