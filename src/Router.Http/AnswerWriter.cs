@@ -1,3 +1,4 @@
+using System.Buffers;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -9,6 +10,8 @@ namespace Router.Http;
 /// <summary>Writes a dispatch result: JSON, an SSE stream pulled chunk by chunk, or an error in the client's format.</summary>
 public sealed class AnswerWriter(ActorSystem system)
 {
+    private const int MaxFramesPerWrite = 64;
+
     private readonly IMaterializer _materializer = system.Materializer();
 
     public async Task WriteAsync(HttpContext context, IWireFormat format, DispatchResult answer)
@@ -34,15 +37,19 @@ public sealed class AnswerWriter(ActorSystem system)
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var body = response.Body;
+        var writer = response.BodyWriter;
         var aborted = context.RequestAborted;
         try
         {
-            await stream.Frames.RunWith(Sink.ForEachAsync<ReadOnlyMemory<byte>>(1, async chunk =>
-            {
-                await body.WriteAsync(chunk, aborted);
-                await body.FlushAsync(aborted);
-            }), _materializer);
+            // Frames that arrive while the client is still being written to go out together: one
+            // flush for several frames under load, one flush per frame when the client keeps up.
+            await stream.Frames
+                .Batch(MaxFramesPerWrite, frame => new List<ReadOnlyMemory<byte>>(4) { frame }, (batch, frame) => { batch.Add(frame); return batch; })
+                .RunWith(Sink.ForEachAsync<List<ReadOnlyMemory<byte>>>(1, async batch =>
+                {
+                    foreach (var frame in batch) writer.Write(frame.Span);
+                    await writer.FlushAsync(aborted);
+                }), _materializer);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
         {

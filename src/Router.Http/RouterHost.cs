@@ -27,6 +27,7 @@ public static class RouterHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = config.Server.MaxBodyBytes;
+            kestrel.Limits.MaxConcurrentConnections = ConnectionLimit.For(config.Server.MaxConnections);
             kestrel.AddServerHeader = false;
             Listen(kestrel, config.Server.Host, config.Server.Port);
         });

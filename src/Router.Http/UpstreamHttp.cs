@@ -10,7 +10,9 @@ public static class UpstreamHttp
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         ConnectTimeout = TimeSpan.FromSeconds(10),
-        AutomaticDecompression = DecompressionMethods.All,
+        // No Accept-Encoding upstream: answers arrive as they are sent (streams flow chunk by chunk) and
+        // no CPU goes to decompressing on the hot path.
+        AutomaticDecompression = DecompressionMethods.None,
         MaxConnectionsPerServer = int.MaxValue,
         EnableMultipleHttp2Connections = true,
     })

@@ -42,6 +42,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
         Command<AcquireLease>(_ => Lease(Sender));
         Command<ReportOutcome>(OnOutcome);
+        Command<ReportSuccesses>(OnSuccesses);
         Command<StoreCredential>(OnStoreCredential);
         Command<SignOut>(_ => OnSignOut());
         Command<RenewalFinished>(OnRenewalFinished);
@@ -142,6 +143,13 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>Tells this node's provider actors at once that the account changed (other nodes see it at their next refresh).</summary>
     private void Announce() => Context.System.EventStream.Publish(Snapshot());
+
+    private void OnSuccesses(ReportSuccesses report)
+    {
+        if (report.Count <= 0) return;
+        _state = _state.CountSuccesses(report.Count);
+        _countersDirty = true;
+    }
 
     private void SweepExpiredLeases()
     {

@@ -13,6 +13,9 @@ public sealed record AcquireLease(string EntityId) : IAccountCommand;
 /// <summary>Give the slot back and say how the call went. Answer: AccountSnapshot.</summary>
 public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome Outcome) : IAccountCommand;
 
+/// <summary>Tell: calls made with leases the provider granted locally (LeaseBroker) that succeeded.</summary>
+public sealed record ReportSuccesses(string EntityId, int Count) : IAccountCommand;
+
 /// <summary>Answer: AccountSnapshot. Also wakes the entity, which recovers its persisted state.</summary>
 public sealed record GetAccountStatus(string EntityId) : IAccountCommand;
 
@@ -29,11 +32,15 @@ public sealed record SignOut(string EntityId) : IAccountCommand;
 public sealed record Lease(string LeaseId, string EntityId, string AccountName, string Credential,
     IReadOnlyDictionary<string, string>? AccountHeaders = null, bool Renewable = false)
 {
+    /// <summary>Granted by the provider's LeaseBroker from its view, not by the account itself.</summary>
+    public bool Local { get; init; }
+
     // The credential must never reach a log line through a record's generated ToString.
     public override string ToString() => $"Lease {{ LeaseId = {LeaseId}, Account = {AccountName} }}";
 }
 
-public sealed record LeaseGranted(Lease Lease, AccountSnapshot Snapshot);
+/// <summary>Snapshot is null for a lease the provider's broker granted without asking the account.</summary>
+public sealed record LeaseGranted(Lease Lease, AccountSnapshot? Snapshot);
 
 public enum DenyReason { CoolingDown, Unauthenticated, Busy, Unknown }
 

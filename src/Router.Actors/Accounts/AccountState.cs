@@ -70,6 +70,10 @@ public sealed record AccountState
         _ => [],
     };
 
+    /// <summary>A batch of successes of leases the provider granted on its own (only for healthy accounts).</summary>
+    public AccountState CountSuccesses(int count) =>
+        this with { ConsecutiveFailures = 0, Counters = Counters with { Requests = Counters.Requests + count, Succeeded = Counters.Succeeded + count } };
+
     /// <summary>Counters and the failure streak: in memory, saved by snapshot, never one event per request.</summary>
     public AccountState Count(CallOutcome outcome) => outcome.Kind switch
     {

@@ -32,7 +32,7 @@ public static partial class ConfigLoader
         ["openai", "openai-responses", "anthropic", "gemini", "http-proxy", "claude-oauth", "chatgpt-oauth", "ctonew"];
 
     private static readonly string[] RootKeys = ["server", "auth", "websocket", "logging", "cluster", "providers", "models"];
-    private static readonly string[] ServerKeys = ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout"];
+    private static readonly string[] ServerKeys = ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections"];
     private static readonly string[] AuthKeys = ["dir", "store", "connection_string"];
     private static readonly string[] WebSocketKeys = ["enabled", "path", "ping_interval"];
     private static readonly string[] LoggingKeys = ["level", "dir", "request_log"];
@@ -126,6 +126,9 @@ public static partial class ConfigLoader
                         break;
                     case "max_body_bytes":
                         config = config with { MaxBodyBytes = Integer(e, 1, long.MaxValue, "a positive number of bytes") ?? config.MaxBodyBytes };
+                        break;
+                    case "max_connections":
+                        config = config with { MaxConnections = Integer(e, 1, long.MaxValue, "a positive number of connections") };
                         break;
                     case "shutdown_timeout":
                         config = config with { ShutdownTimeout = Int(e, 0, 3600, "a number of seconds in 0..3600") ?? config.ShutdownTimeout };

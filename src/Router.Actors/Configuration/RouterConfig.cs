@@ -25,6 +25,8 @@ public sealed record ServerConfig
     public string ManagementKey { get; init; } = "";
     /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;
+    /// <summary>`server.max_connections`: client connections at once; default half the open-files limit (two sockets per stream).</summary>
+    public long? MaxConnections { get; init; }
     /// <summary>`server.shutdown_timeout`: seconds a stop waits for in-flight requests and streams. Default 30.</summary>
     public int ShutdownTimeout { get; init; } = 30;
 

@@ -26,20 +26,50 @@ public sealed class RequestDispatcher
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IActorRef _routing;
+    private readonly RouteTable _routes;
     private readonly IMaterializer _materializer;
     private readonly ILogger<RequestDispatcher> _log;
+    // The catalog never changes once the routing actor made it: asked once, then read here.
+    private ProviderCatalog? _catalog;
 
-    public RequestDispatcher(IRequiredActor<RoutingActor> routing, ActorSystem system, ILogger<RequestDispatcher> log)
+    public RequestDispatcher(IRequiredActor<RoutingActor> routing, RouteTable routes, ActorSystem system, ILogger<RequestDispatcher> log)
     {
         _routing = routing.ActorRef;
+        _routes = routes;
         _materializer = system.Materializer();
         _log = log;
+    }
+
+    /// <summary>The providers a model goes to, resolved here with the routing actor's own rules (no message per request).</summary>
+    private async Task<object> ResolveAsync(string model, CancellationToken cancellationToken)
+    {
+        _catalog ??= await _routing.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, cancellationToken);
+        return RoutingActor.Resolve(_routes, _catalog, model);
+    }
+
+    /// <summary>A lease: from the provider's broker when it can grant one, else from the provider and its accounts.</summary>
+    private async Task<object> LeaseAsync(ProviderHandle provider, IReadOnlySet<string> tried, string? prefer, CancellationToken cancellationToken) =>
+        prefer is null && provider.Broker?.TryLease(tried, DateTimeOffset.UtcNow) is { } local
+            ? new LeaseGranted(local, null)
+            : await provider.Actor!.Ask<object>(new RequestLease(tried, prefer), AskTimeout, cancellationToken);
+
+    /// <summary>The call made with a lease is over: a success on a broker lease is only counted; anything else goes to the account.</summary>
+    private static void Finish(ProviderHandle provider, Lease lease, CallOutcome outcome)
+    {
+        if (lease.Local && outcome.Kind == OutcomeKind.Success)
+        {
+            provider.Broker!.CountSuccess(lease.EntityId);
+            return;
+        }
+        if (outcome.Kind is not (OutcomeKind.Success or OutcomeKind.ClientError or OutcomeKind.Cancelled))
+            provider.Broker?.Withdraw(lease.EntityId);
+        provider.Actor!.Tell(new CallFinished(lease, outcome));
     }
 
     public async Task<DispatchResult> DispatchAsync(InboundCall call, CancellationToken clientAborted)
     {
         var model = call.Request.Model;
-        if (await _routing.Ask<object>(new ResolveModel(model), AskTimeout, clientAborted) is not RoutePlan plan)
+        if (await ResolveAsync(model, clientAborted) is not RoutePlan plan)
             return new FailedAnswer(ErrorInfo.ModelNotFound(model));
 
         var providers = CanServe(call.Request, plan.Providers);
@@ -53,7 +83,7 @@ public sealed class RequestDispatcher
             var renewed = new HashSet<string>();
             string? retryOn = null;
             object reply;
-            while ((reply = await provider.Actor!.Ask<object>(new RequestLease(tried, retryOn), AskTimeout, clientAborted)) is LeaseGranted granted)
+            while ((reply = await LeaseAsync(provider, tried, retryOn, clientAborted)) is LeaseGranted granted)
             {
                 var lease = granted.Lease;
                 var (result, failure) = await AttemptAsync(call, plan, provider, lease, clientAborted);
@@ -89,11 +119,11 @@ public sealed class RequestDispatcher
     public async Task<DispatchResult> CountTokensAsync(InboundCall call, CancellationToken clientAborted)
     {
         var model = call.Request.Model;
-        if (await _routing.Ask<object>(new ResolveModel(model), AskTimeout, clientAborted) is not RoutePlan plan)
+        if (await ResolveAsync(model, clientAborted) is not RoutePlan plan)
             return new FailedAnswer(ErrorInfo.ModelNotFound(model));
 
         var provider = plan.Providers.FirstOrDefault(p => p.Upstream.For(plan.UpstreamModel).Upstream.CanCountTokens);
-        if (provider is not null && await provider.Actor!.Ask<object>(new RequestLease(new HashSet<string>()), AskTimeout, clientAborted) is LeaseGranted granted
+        if (provider is not null && await LeaseAsync(provider, new HashSet<string>(), null, clientAborted) is LeaseGranted granted
             && await UpstreamCountAsync(call, plan, provider, granted.Lease, clientAborted) is { } counted)
             return Count(call, counted);
         return Count(call, TokenCounting.Estimate(call.Request));
@@ -125,7 +155,7 @@ public sealed class RequestDispatcher
         }
         finally
         {
-            provider.Actor!.Tell(new CallFinished(lease, outcome));
+            Finish(provider, lease, outcome);
         }
     }
 
@@ -141,7 +171,7 @@ public sealed class RequestDispatcher
         cts.CancelAfter(provider.Timeout);
         HttpResponseMessage? response = null;
         var streamOwnsResources = false;
-        void Finish(CallOutcome outcome) => provider.Actor!.Tell(new CallFinished(lease, outcome));
+        void Finish(CallOutcome outcome) => RequestDispatcher.Finish(provider, lease, outcome);
 
         try
         {
@@ -188,6 +218,12 @@ public sealed class RequestDispatcher
             Finish(CallOutcome.Cancelled);
             throw;
         }
+        catch (OperationCanceledException e) when (e.InnerException is TimeoutException && !cts.IsCancellationRequested)
+        {
+            // HttpClient's own connect timeout, not the provider's whole-call timeout.
+            Finish(new CallOutcome(OutcomeKind.Transient, Detail: "connect timeout"));
+            return (null, new AttemptFailure(lease.AccountName, FailureKind.Upstream, "could not connect in time"));
+        }
         catch (OperationCanceledException)
         {
             Finish(new CallOutcome(OutcomeKind.Transient, Detail: "timeout"));
@@ -226,15 +262,14 @@ public sealed class RequestDispatcher
         Source<ReadOnlyMemory<byte>, Akka.NotUsed> frames;
         if (passThrough)
         {
-            var (head, tail) = await StreamPipeline.Raw(body, cts.Token).PrefixAndTail(1).RunWith(Sink.First<(IImmutableList<ReadOnlyMemory<byte>>, Source<ReadOnlyMemory<byte>, Akka.NotUsed>)>(), _materializer);
-            if (head.Count == 0) return null;
-            frames = Source.From(head).Concat(tail);
+            if (await StreamPipeline.PeekAsync(StreamPipeline.Chunks(body, cts.Token), cts.Token) is not { } chunks) return null;
+            frames = chunks.All;
         }
         else
         {
-            var (head, tail) = await StreamPipeline.Decode(body, upstreamFormat, cts.Token).PrefixAndTail(1).RunWith(Sink.First<(IImmutableList<StreamEvent>, Source<StreamEvent, Akka.NotUsed>)>(), _materializer);
-            if (head.Count == 0 || head[0] is StreamFailed) return null;
-            var events = Source.From(head).Concat(tail).Select(e =>
+            if (await StreamPipeline.PeekAsync(StreamPipeline.Events(body, upstreamFormat, cts.Token), cts.Token) is not { Head: not StreamFailed } decoded)
+                return null;
+            var events = decoded.All.Select(e =>
             {
                 failedInBand |= e is StreamFailed;
                 if (e is MessageFinished { Usage: { } finished }) usage.Value = finished;

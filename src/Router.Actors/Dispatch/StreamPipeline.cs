@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -20,7 +21,42 @@ public static class StreamPipeline
 
     /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
     public static Source<StreamEvent, NotUsed> Decode(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
-        Source.From(() => DecodeEvents(body, upstream.CreateStreamDecoder(), cancellationToken));
+        Source.From(() => Events(body, upstream, cancellationToken));
+
+    /// <summary>The same events as an async sequence (for <see cref="PeekAsync{T}"/>).</summary>
+    public static IAsyncEnumerable<StreamEvent> Events(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
+        DecodeEvents(body, upstream.CreateStreamDecoder(), cancellationToken);
+
+    /// <summary>
+    /// Reads the first item before anything reaches the client (a stream that fails at once can still
+    /// fail over) and answers it with a Source of the whole sequence from that item on; null when the
+    /// sequence is empty. One materialization per stream: the peek happens outside Akka.Streams.
+    /// </summary>
+    public static async Task<(T Head, Source<T, NotUsed> All)?> PeekAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    {
+        var rest = items.GetAsyncEnumerator(cancellationToken);
+        if (!await rest.MoveNextAsync())
+        {
+            await rest.DisposeAsync();
+            return null;
+        }
+        var head = rest.Current;
+        return (head, Source.From(() => Resume(head, rest)));
+    }
+
+    private static async IAsyncEnumerable<T> Resume<T>(T head, IAsyncEnumerator<T> rest)
+    {
+        try
+        {
+            yield return head;
+            while (await rest.MoveNextAsync())
+                yield return rest.Current;
+        }
+        finally
+        {
+            await rest.DisposeAsync();
+        }
+    }
 
     private static async IAsyncEnumerable<StreamEvent> DecodeEvents(Stream body, IStreamDecoder decoder, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -40,7 +76,10 @@ public static class StreamPipeline
 
     /// <summary>The upstream body as it arrives, chunk by chunk.</summary>
     public static Source<ReadOnlyMemory<byte>, NotUsed> Raw(Stream body, CancellationToken cancellationToken) =>
-        Source.From(() => ReadChunks(body, cancellationToken));
+        Source.From(() => Chunks(body, cancellationToken));
+
+    /// <summary>The upstream body as an async sequence of chunks (for <see cref="PeekAsync{T}"/>).</summary>
+    public static IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(Stream body, CancellationToken cancellationToken) => ReadChunks(body, cancellationToken);
 
     /// <summary>After the first byte, a failure can only be told in-band: one error frame in the client's format.</summary>
     public static Source<ReadOnlyMemory<byte>, NotUsed> EndWithErrorFrame(Source<ReadOnlyMemory<byte>, NotUsed> frames, IStreamEncoder encoder, Func<Exception, ErrorInfo> describe) =>
@@ -50,9 +89,17 @@ public static class StreamPipeline
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadChunks(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var buffer = new byte[ReadBufferSize];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-            yield return buffer.AsSpan(0, read).ToArray();
+        // A pooled read buffer; each chunk is copied out, since the writer may hold it after the next read.
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                yield return buffer.AsSpan(0, read).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -72,6 +72,7 @@ public static class AkkaSetup
                         Cluster.Get(system).Join(Cluster.Get(system).SelfAddress);
                 });
         });
+        services.AddSingleton(routes);
         services.AddSingleton<RequestDispatcher>();
         return services;
     }

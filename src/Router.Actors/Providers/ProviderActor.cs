@@ -16,11 +16,17 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 {
     private static readonly TimeSpan AccountAskTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
 
     private readonly string _name;
     private readonly IActorRef _accounts;
     private readonly IActorRef? _roster;
     private readonly HashSet<string> _configured;
+    private readonly LeaseBroker? _broker;
+    // API-key accounts with no slot limit: the ones the broker may lease without asking.
+    private readonly Dictionary<string, AccountSpec> _brokerable;
+    // Accounts that have answered at least once: before that, their persisted state is unknown here.
+    private readonly HashSet<string> _confirmed = new();
     private readonly Dictionary<string, AccountSnapshot> _view;
     private readonly Dictionary<string, int> _pending = new();
     private readonly AccountChooser _chooser = new();
@@ -34,8 +40,11 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     // The health of the provider's side service or health check, when it has one: calls go elsewhere unless healthy.
     private ServiceHealthChanged? _service;
 
-    public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, Func<DateTimeOffset>? clock = null)
+    public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null,
+        Func<DateTimeOffset>? clock = null, LeaseBroker? broker = null)
     {
+        _broker = broker;
+        _brokerable = accounts.Where(a => a.Tokens is null && a.MaxInFlight == 0).ToDictionary(a => a.EntityId);
         _name = name;
         _accounts = accountRegion;
         _roster = rosterRegion;
@@ -57,12 +66,24 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Receive<RefreshView>(_ => RefreshAll());
         Receive<RosterChanged>(OnRosterChanged);
         Receive<RosterMembers>(OnRoster);
-        Receive<ServiceHealthChanged>(s => { if (s.Provider == _name) _service = s; });
+        Receive<ServiceHealthChanged>(s =>
+        {
+            if (s.Provider != _name) return;
+            _service = s;
+            PublishReady();
+        });
+        Receive<FlushSuccesses>(_ => Flush());
+        Receive<OutcomeJudged>(j =>
+        {
+            if (j.Snapshot is { } judged) Remember(judged);
+            _broker?.Restore(j.Snapshot?.EntityId ?? j.EntityId!);
+            PublishReady();
+        });
         Receive<Status.Failure>(_ => RosterSettled()); // an account or the roster did not answer; the next refresh asks again
     }
 
-    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null) =>
-        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, rosterRegion, null));
+    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, LeaseBroker? broker = null) =>
+        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, rosterRegion, null, broker));
 
     protected override void PreStart()
     {
@@ -71,6 +92,27 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Context.System.EventStream.Subscribe(Self, typeof(AccountSnapshot));
         Context.System.EventStream.Subscribe(Self, typeof(ServiceHealthChanged));
         Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
+        if (_broker is not null) Timers.StartPeriodicTimer("flush", FlushSuccesses.Instance, FlushEvery);
+    }
+
+    protected override void PostStop() => Flush();
+
+    /// <summary>Sends the broker's counted successes to their accounts.</summary>
+    private void Flush()
+    {
+        foreach (var (entityId, count) in _broker?.TakeAllSuccesses() ?? [])
+            _accounts.Tell(new ReportSuccesses(entityId, count));
+    }
+
+    /// <summary>Tells the broker which accounts it may lease on its own: healthy API-key accounts with no slot limit.</summary>
+    private void PublishReady()
+    {
+        if (_broker is null) return;
+        _broker.Publish(_view.Values
+            .Where(a => a.Health == AccountHealth.Healthy && _brokerable.ContainsKey(a.EntityId) && _confirmed.Contains(a.EntityId))
+            .Where(_ => _service is null or { Health: ProviderHealth.Healthy })
+            .Select(a => new LeaseBroker.ReadyAccount(a.EntityId, a.Name, _brokerable[a.EntityId].Credential, a.CooldownUntil))
+            .ToArray());
     }
 
     /// <summary>Until an account answers, assume it healthy: it refuses a lease itself if it is not.</summary>
@@ -155,7 +197,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         switch (a.Answer)
         {
             case LeaseGranted granted:
-                Remember(granted.Snapshot);
+                if (granted.Snapshot is { } grantedSnapshot) Remember(grantedSnapshot);
                 a.ReplyTo.Tell(granted);
                 return;
             case LeaseDenied { Snapshot: { } snapshot }:
@@ -170,10 +212,13 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private void OnCallFinished(CallFinished f)
     {
+        // Successes counted by the broker happened before this outcome: the account hears them first.
+        if (_broker?.TakeSuccesses(f.Lease.EntityId) is > 0 and var earlier)
+            _accounts.Tell(new ReportSuccesses(f.Lease.EntityId, earlier));
         if (_view.TryGetValue(f.Lease.EntityId, out var view))
             _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
         _accounts.Ask<AccountSnapshot>(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome), AccountAskTimeout)
-            .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+            .PipeTo(Self, success: snapshot => new OutcomeJudged(snapshot), failure: _ => new OutcomeJudged(null, f.Lease.EntityId));
     }
 
     /// <summary>Answers travel concurrently: keep the newest snapshot of each account.</summary>
@@ -181,7 +226,10 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         // Only accounts still in the view: a signed-out account's late answer must not bring it back.
         if (_view.TryGetValue(snapshot.EntityId, out var known) && snapshot.Version >= known.Version)
+        {
             _view[snapshot.EntityId] = snapshot;
+            if (_confirmed.Add(snapshot.EntityId) || known.Health != snapshot.Health || known.CooldownUntil != snapshot.CooldownUntil) PublishReady();
+        }
     }
 
     /// <summary>Why no account could be leased, judged over every account (one may have just refused).</summary>
@@ -206,4 +254,9 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     private sealed record AccountAnswered(string EntityId, object? Answer, IReadOnlySet<string> Excluded, IActorRef ReplyTo);
 
     private sealed class RefreshView { public static readonly RefreshView Instance = new(); }
+
+    private sealed class FlushSuccesses { public static readonly FlushSuccesses Instance = new(); }
+
+    /// <summary>The account's answer to an outcome report (null when it did not answer in time).</summary>
+    private sealed record OutcomeJudged(AccountSnapshot? Snapshot, string? EntityId = null);
 }

@@ -81,7 +81,7 @@ public sealed record ProviderDefinition(
 }
 
 /// <summary>A provider definition with the actor that serves it.</summary>
-public sealed record ProviderHandle(ProviderDefinition Definition, IActorRef? Actor)
+public sealed record ProviderHandle(ProviderDefinition Definition, IActorRef? Actor, LeaseBroker? Broker = null)
 {
     public string Name => Definition.Name;
     public string? DisabledReason => Definition.DisabledReason;

@@ -14,9 +14,13 @@ public sealed class RoutingActor : ReceiveActor
     public RoutingActor(RouteTable routes, IReadOnlyList<ProviderDefinition> providers, IActorRef accountRegion, IActorRef? rosterRegion = null)
     {
         // Each enabled provider is a child: a provider that crashes is restarted, its accounts live on.
-        _catalog = new ProviderCatalog(providers.Select(p => new ProviderHandle(p, p.DisabledReason is null
-            ? Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, accountRegion, p.SignsIn ? rosterRegion : null), Uri.EscapeDataString(p.Name))
-            : null)).ToList());
+        _catalog = new ProviderCatalog(providers.Select(p =>
+        {
+            if (p.DisabledReason is not null) return new ProviderHandle(p, null);
+            var broker = new LeaseBroker();
+            var actor = Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, accountRegion, p.SignsIn ? rosterRegion : null, broker), Uri.EscapeDataString(p.Name));
+            return new ProviderHandle(p, actor, broker);
+        }).ToList());
 
         Receive<ResolveModel>(r => Sender.Tell(Resolve(routes, _catalog, r.Model)));
         Receive<ListModels>(_ => Sender.Tell(new ModelList(_catalog.AdvertisedModels())));
