@@ -14,6 +14,9 @@ public sealed class AnswerWriter(ActorSystem system)
 
     private readonly IMaterializer _materializer = system.Materializer();
 
+    // Each response's stream starts one interpreter actor: keep its constructor's reflection cache alive.
+    static AnswerWriter() => ReflectionCachePin.Keep(typeof(Akka.Streams.Implementation.Fusing.ActorGraphInterpreter));
+
     public async Task WriteAsync(HttpContext context, IWireFormat format, DispatchResult answer)
     {
         switch (answer)

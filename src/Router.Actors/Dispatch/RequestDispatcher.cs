@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
@@ -27,16 +26,14 @@ public sealed class RequestDispatcher
 
     private readonly IActorRef _routing;
     private readonly RouteTable _routes;
-    private readonly IMaterializer _materializer;
     private readonly ILogger<RequestDispatcher> _log;
     // The catalog never changes once the routing actor made it: asked once, then read here.
     private ProviderCatalog? _catalog;
 
-    public RequestDispatcher(IRequiredActor<RoutingActor> routing, RouteTable routes, ActorSystem system, ILogger<RequestDispatcher> log)
+    public RequestDispatcher(IRequiredActor<RoutingActor> routing, RouteTable routes, ILogger<RequestDispatcher> log)
     {
         _routing = routing.ActorRef;
         _routes = routes;
-        _materializer = system.Materializer();
         _log = log;
     }
 
@@ -253,13 +250,13 @@ public sealed class RequestDispatcher
     /// Waits for the upstream's first event before anything goes to the client, so a stream that dies
     /// at once still fails over. Null when it did. The returned source owns the response from then on.
     /// </summary>
-    private async Task<Akka.Streams.Dsl.Source<ReadOnlyMemory<byte>, Akka.NotUsed>?> OpenStreamAsync(
+    private static async Task<Source<ReadOnlyMemory<byte>, Akka.NotUsed>?> OpenStreamAsync(
         InboundCall call, IWireFormat upstreamFormat, bool passThrough, HttpResponseMessage response,
         CancellationTokenSource cts, Action<CallOutcome> finish, UsageTap usage, CancellationToken clientAborted)
     {
         var body = await response.Content.ReadAsStreamAsync(cts.Token);
         var failedInBand = false;
-        Source<ReadOnlyMemory<byte>, Akka.NotUsed> frames;
+        IAsyncEnumerable<ReadOnlyMemory<byte>> frames;
         if (passThrough)
         {
             if (await StreamPipeline.PeekAsync(StreamPipeline.Chunks(body, cts.Token), cts.Token) is not { } chunks) return null;
@@ -269,33 +266,36 @@ public sealed class RequestDispatcher
         {
             if (await StreamPipeline.PeekAsync(StreamPipeline.Events(body, upstreamFormat, cts.Token), cts.Token) is not { Head: not StreamFailed } decoded)
                 return null;
-            var events = decoded.All.Select(e =>
+            frames = StreamPipeline.Encode(Watch(decoded.All), call.ClientFormat.CreateStreamEncoder(call.Request));
+        }
+
+        // Notes what the account and the request log need as events go by.
+        async IAsyncEnumerable<StreamEvent> Watch(IAsyncEnumerable<StreamEvent> events)
+        {
+            await foreach (var e in events)
             {
                 failedInBand |= e is StreamFailed;
                 if (e is MessageFinished { Usage: { } finished }) usage.Value = finished;
                 else if (e is UsageReported reported) usage.Value = reported.Usage;
-                return e;
-            });
-            frames = StreamPipeline.Encode(events, call.ClientFormat.CreateStreamEncoder(call.Request));
+                yield return e;
+            }
         }
 
-        var watched = frames.WatchTermination((_, done) =>
-        {
-            done.ContinueWith(t =>
+        var guarded = StreamPipeline.Guarded(frames, call.ClientFormat.CreateStreamEncoder(call.Request),
+            ex => ex switch
             {
-                finish(t.IsFaulted || failedInBand ? new CallOutcome(OutcomeKind.Transient, Detail: "stream broke")
+                OperationCanceledException when !clientAborted.IsCancellationRequested => ErrorInfo.GatewayTimeout("The upstream did not finish the stream in time."),
+                _ => ErrorInfo.BadGateway("The upstream stream failed."),
+            },
+            failure =>
+            {
+                finish(failure is not null && !clientAborted.IsCancellationRequested || failedInBand ? new CallOutcome(OutcomeKind.Transient, Detail: "stream broke")
                     : clientAborted.IsCancellationRequested ? CallOutcome.Cancelled
                     : CallOutcome.Success);
                 response.Dispose();
                 cts.Dispose();
-            }, TaskScheduler.Default);
-            return Akka.NotUsed.Instance;
-        });
-        return StreamPipeline.EndWithErrorFrame(watched, call.ClientFormat.CreateStreamEncoder(call.Request), ex => ex switch
-        {
-            OperationCanceledException when !clientAborted.IsCancellationRequested => ErrorInfo.GatewayTimeout("The upstream did not finish the stream in time."),
-            _ => ErrorInfo.BadGateway("The upstream stream failed."),
-        });
+            });
+        return Source.From(() => guarded);
     }
 
     private void LogDroppedFields(InboundCall call, IWireFormat upstream)

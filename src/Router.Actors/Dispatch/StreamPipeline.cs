@@ -10,29 +10,40 @@ using Router.Protocols.Canonical;
 namespace Router.Actors.Dispatch;
 
 /// <summary>
-/// The Akka.Streams stages between an upstream body and the client: either translated
-/// (upstream SSE → canonical events → client SSE) or passed through byte for byte when both sides
-/// speak the same format. Everything is pulled by the client's writes, so a slow client slows the
-/// upstream read (backpressure) and nothing buffers a whole answer.
+/// What flows from an upstream body to the client: either translated (upstream SSE → canonical
+/// events → client SSE) or passed through byte for byte when both sides speak the same format.
+/// The steps are async sequences pulled one item at a time; the front end runs them as one
+/// Akka.Streams graph per response (AnswerWriter), so a slow client slows the upstream read
+/// (backpressure), nothing buffers a whole answer, and a stream costs one materialization.
 /// </summary>
 public static class StreamPipeline
 {
     private const int ReadBufferSize = 16 * 1024;
 
-    /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
+    /// <summary>Canonical events decoded from the upstream's SSE body, as an Akka.Streams source.</summary>
     public static Source<StreamEvent, NotUsed> Decode(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
         Source.From(() => Events(body, upstream, cancellationToken));
 
-    /// <summary>The same events as an async sequence (for <see cref="PeekAsync{T}"/>).</summary>
+    /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
     public static IAsyncEnumerable<StreamEvent> Events(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
         DecodeEvents(body, upstream.CreateStreamDecoder(), cancellationToken);
 
+    /// <summary>The upstream body as it arrives, chunk by chunk.</summary>
+    public static IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(Stream body, CancellationToken cancellationToken) => ReadChunks(body, cancellationToken);
+
+    /// <summary>Client SSE frames for canonical events.</summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> Encode(IAsyncEnumerable<StreamEvent> events, IStreamEncoder encoder)
+    {
+        await foreach (var streamEvent in events)
+            foreach (var frame in encoder.Encode(streamEvent))
+                yield return ToBytes(frame);
+    }
+
     /// <summary>
     /// Reads the first item before anything reaches the client (a stream that fails at once can still
-    /// fail over) and answers it with a Source of the whole sequence from that item on; null when the
-    /// sequence is empty. One materialization per stream: the peek happens outside Akka.Streams.
+    /// fail over) and answers it with the whole sequence from that item on; null when it is empty.
     /// </summary>
-    public static async Task<(T Head, Source<T, NotUsed> All)?> PeekAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    public static async Task<(T Head, IAsyncEnumerable<T> All)?> PeekAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
     {
         var rest = items.GetAsyncEnumerator(cancellationToken);
         if (!await rest.MoveNextAsync())
@@ -41,8 +52,46 @@ public static class StreamPipeline
             return null;
         }
         var head = rest.Current;
-        return (head, Source.From(() => Resume(head, rest)));
+        return (head, Resume(head, rest));
     }
+
+    /// <summary>
+    /// The frames for the client, ending in one error frame in the client's format when reading fails
+    /// after the first byte (the only way left to tell it); <paramref name="ended"/> runs once, however
+    /// the stream ends, with the failure if there was one.
+    /// </summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> Guarded(
+        IAsyncEnumerable<ReadOnlyMemory<byte>> frames, IStreamEncoder encoder, Func<Exception, ErrorInfo> describe, Action<Exception?> ended)
+    {
+        Exception? failure = null;
+        var items = frames.GetAsyncEnumerator();
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await items.MoveNextAsync()) break;
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                    break;
+                }
+                yield return items.Current;
+            }
+        }
+        finally
+        {
+            await items.DisposeAsync();
+            ended(failure);
+        }
+        if (failure is not null)
+            foreach (var frame in encoder.Encode(new StreamFailed(describe(failure))))
+                yield return ToBytes(frame);
+    }
+
+    public static ReadOnlyMemory<byte> ToBytes(SseFrame frame) => Encoding.UTF8.GetBytes(frame.ToWire());
 
     private static async IAsyncEnumerable<T> Resume<T>(T head, IAsyncEnumerator<T> rest)
     {
@@ -69,23 +118,6 @@ public static class StreamPipeline
         if (!decoder.Completed)
             yield return new StreamFailed(ErrorInfo.BadGateway("The upstream stream ended before it was complete."));
     }
-
-    /// <summary>Client SSE frames for canonical events.</summary>
-    public static Source<ReadOnlyMemory<byte>, NotUsed> Encode(Source<StreamEvent, NotUsed> events, IStreamEncoder encoder) =>
-        events.SelectMany(e => encoder.Encode(e)).Select(ToBytes);
-
-    /// <summary>The upstream body as it arrives, chunk by chunk.</summary>
-    public static Source<ReadOnlyMemory<byte>, NotUsed> Raw(Stream body, CancellationToken cancellationToken) =>
-        Source.From(() => Chunks(body, cancellationToken));
-
-    /// <summary>The upstream body as an async sequence of chunks (for <see cref="PeekAsync{T}"/>).</summary>
-    public static IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(Stream body, CancellationToken cancellationToken) => ReadChunks(body, cancellationToken);
-
-    /// <summary>After the first byte, a failure can only be told in-band: one error frame in the client's format.</summary>
-    public static Source<ReadOnlyMemory<byte>, NotUsed> EndWithErrorFrame(Source<ReadOnlyMemory<byte>, NotUsed> frames, IStreamEncoder encoder, Func<Exception, ErrorInfo> describe) =>
-        frames.RecoverWithRetries(ex => Source.From(encoder.Encode(new StreamFailed(describe(ex))).Select(ToBytes).ToList()), 1);
-
-    public static ReadOnlyMemory<byte> ToBytes(SseFrame frame) => Encoding.UTF8.GetBytes(frame.ToWire());
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadChunks(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
