@@ -101,6 +101,14 @@ public static class TestConfig
 {
     public static string NewAuthDir() => Directory.CreateTempSubdirectory("router-test-").FullName;
 
+    /// <summary>A loopback port free right now, for a router whose address must be known before it starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static RouterConfig Build(IEnumerable<ProviderConfig> providers, IEnumerable<RouteConfig> routes, string? authDir = null,
         IReadOnlyList<string>? clientKeys = null, long maxBodyBytes = 20 * 1024 * 1024, IReadOnlyDictionary<string, string>? aliases = null)
     {

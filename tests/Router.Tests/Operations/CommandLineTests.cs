@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Router.Actors.Services;
 using Router.Tests.Fakes;
 
+using static Router.Tests.Fakes.TestConfig;
+
 namespace Router.Tests.Operations;
 
 /// <summary>start / status / logs / restart / stop driven as processes, as a user runs them; SIGTERM during a stream.</summary>
@@ -24,12 +26,6 @@ public sealed class CommandLineTests
         return new Run(process.ExitCode, await stdout + await stderr);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static (string Dir, int Port) WriteConfig(string providers, string routes, int shutdownTimeout = 30)
     {

@@ -11,12 +11,6 @@ namespace Router.Tests.Operations;
 /// <summary>http-proxy side services: started, health-checked, restarted with backoff, failed over from, stopped with the router.</summary>
 public sealed class SideServiceTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static ProviderConfig WebAi(string command, int port, string logDir) => new()
     {

@@ -129,12 +129,6 @@ public sealed class LlmuxHarness : IAsyncDisposable
         return value.StartsWith("Bearer ") ? value["Bearer ".Length..] : null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
