@@ -175,6 +175,14 @@ public sealed class RequestDispatcher
             response = await upstream.SendAsync(
                 new UpstreamRequest(body, model, call.Request.Stream, lease.Credential, passThrough ? call.Headers : new Dictionary<string, string>(), lease.AccountHeaders), cts.Token);
             var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode && !call.Request.Stream && passThrough && !call.WantsUsage)
+            {
+                var relayed = new RelayedAnswer(200, await response.Content.ReadAsStreamAsync(cts.Token), response.Content.Headers.ContentLength,
+                    new Owner(response, cts)) { Provider = provider.Name, Account = lease.AccountName };
+                Finish(CallOutcome.Success);
+                streamOwnsResources = true;
+                return (relayed, null);
+            }
             if (response.IsSuccessStatusCode && !call.Request.Stream)
             {
                 var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
@@ -296,6 +304,16 @@ public sealed class RequestDispatcher
                 cts.Dispose();
             });
         return Source.From(() => guarded);
+    }
+
+    /// <summary>What a relayed answer holds until the client has it.</summary>
+    private sealed class Owner(HttpResponseMessage response, CancellationTokenSource cts) : IDisposable
+    {
+        public void Dispose()
+        {
+            response.Dispose();
+            cts.Dispose();
+        }
     }
 
     private void LogDroppedFields(InboundCall call, IWireFormat upstream)

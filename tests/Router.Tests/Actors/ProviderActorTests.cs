@@ -29,7 +29,7 @@ public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
         return Sys.ActorOf(ProviderActor.Props(specs[0].Provider, specs, region));
     }
 
-    private Lease Lease(IActorRef provider, params string[] excluded) => Lease(provider, TimeSpan.FromSeconds(3), excluded);
+    private Lease Lease(IActorRef provider, params string[] excluded) => Lease(provider, TimeSpan.FromSeconds(10), excluded);
 
     private Lease Lease(IActorRef provider, TimeSpan within, params string[] excluded)
     {
