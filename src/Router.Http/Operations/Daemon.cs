@@ -39,7 +39,7 @@ public static class Daemon
             if (PidFile.Running(config) == pid && await IsHealthyAsync(http))
             {
                 output.WriteLine($"Router started (pid {pid}) and healthy at {http.BaseAddress}");
-                output.WriteLine($"Logs: {Path.Combine(config.Logging.Dir, RouterLogFile.FileName)}");
+                output.WriteLine($"Logs: {Shown(Path.Combine(config.Logging.Dir, RouterLogFile.FileName))}");
                 return 0;
             }
             await Task.Delay(200);
@@ -61,6 +61,13 @@ public static class Daemon
         if (File.Exists(PidFile.PathFor(config))) File.Delete(PidFile.PathFor(config));
         output.WriteLine(graceful ? $"Router stopped (pid {pid})." : $"Router (pid {pid}) did not stop in time and was killed.");
         return 0;
+    }
+
+    /// <summary>A path as short as it can be said from here: relative when it is below the current folder.</summary>
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
     /// <summary>SIGTERM, wait, then SIGKILL. True when it exited by itself.</summary>
