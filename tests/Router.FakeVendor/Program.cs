@@ -31,5 +31,5 @@ fake.DefaultReply = (context, body) =>
     return Script.Reply(context, body ?? new JsonObject())(context, body);
 };
 Console.WriteLine($"fake vendor listening on {fake.BaseUrl} (pid {Environment.ProcessId})");
-await Task.Delay(Timeout.Infinite);
+await fake.WaitForShutdownAsync(); // SIGTERM (the router stopping its side service, the e2e script) ends it at once
 return 0;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Router.Tests.Fakes;
@@ -53,6 +54,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     public RecordedRequest LastRequest => Requests.Last();
+
+    /// <summary>Completes when the process is asked to stop (SIGTERM, Ctrl+C): for fakes run as programs.</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     private async Task HandleAsync(HttpContext context)
     {
