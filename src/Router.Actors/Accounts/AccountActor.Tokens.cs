@@ -74,16 +74,15 @@ public sealed partial class AccountActor
                 _log.Warning("Account {0}: token renewal refused ({1}); sign in again", _spec.Name, refused.Reason);
                 PersistThenServe(new HealthChanged(AccountHealth.Unauthenticated, $"token renewal refused: {refused.Reason}"));
                 return;
-            case RenewFailed failed when _state.Credential is { } current && !current.IsExpired(now):
-                _log.Warning("Account {0}: token renewal failed ({1}); the current token still works, retrying in {2}s",
-                    _spec.Name, failed.Reason, TokenPolicy.RetryFailedRenewalAfter.TotalSeconds);
-                Timers.StartSingleTimer("renew", new RenewNow("retrying a failed renewal"), TokenPolicy.RetryFailedRenewalAfter);
-                ServeWaiting();
-                return;
             case RenewFailed failed:
-                _log.Warning("Account {0}: token renewal failed ({1}); retrying in {2}s", _spec.Name, failed.Reason, TokenPolicy.RetryFailedRenewalAfter.TotalSeconds);
+                var stillValid = _state.Credential is { } current && !current.IsExpired(now);
+                _log.Warning("Account {0}: token renewal failed ({1}); {2}retrying in {3}s", _spec.Name, failed.Reason,
+                    stillValid ? "the current token still works, " : "", TokenPolicy.RetryFailedRenewalAfter.TotalSeconds);
                 Timers.StartSingleTimer("renew", new RenewNow("retrying a failed renewal"), TokenPolicy.RetryFailedRenewalAfter);
-                PersistThenServe(new HealthChanged(AccountHealth.Unauthenticated, $"token renewal failed: {failed.Reason}; retrying"));
+                if (stillValid)
+                    ServeWaiting();
+                else
+                    PersistThenServe(new HealthChanged(AccountHealth.Unauthenticated, $"token renewal failed: {failed.Reason}; retrying"));
                 return;
         }
     }

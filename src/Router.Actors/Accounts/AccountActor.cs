@@ -112,14 +112,10 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private void OnOutcome(ReportOutcome report)
     {
         LeaseRecord? leased = _leases.Remove(report.LeaseId, out var record) ? record : null;
-        if (_spec.Tokens is not null && TokenOutcome(report.Outcome, leased))
-        {
-            _state = _state.Count(report.Outcome);
-            _countersDirty = true;
-            Sender.Tell(Snapshot());
-            return;
-        }
-        var events = _state.Decide(report.Outcome, _clock(), _spec.DefaultCooldown);
+        // A token account handles a 401 itself (renewal); every other outcome follows the ordinary rules.
+        var events = _spec.Tokens is not null && TokenOutcome(report.Outcome, leased)
+            ? []
+            : _state.Decide(report.Outcome, _clock(), _spec.DefaultCooldown);
         _state = _state.Count(report.Outcome);
         _countersDirty = true;
         if (events.Count == 0)

@@ -31,7 +31,11 @@ public sealed record Credential(
 }
 
 /// <summary>How a renewal went: a new credential, a refusal (sign in again), or a failure worth retrying.</summary>
-public abstract record RenewOutcome;
+public abstract record RenewOutcome
+{
+    /// <summary>How much of a token server's own message a reason keeps.</summary>
+    public const int ReasonLength = 160;
+}
 
 public sealed record Renewed(Credential Credential) : RenewOutcome;
 

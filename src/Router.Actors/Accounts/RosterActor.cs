@@ -36,7 +36,6 @@ public sealed class RosterActor : ReceivePersistentActor
     public RosterActor(string provider)
     {
         PersistenceId = "roster-" + provider;
-        Recover<SnapshotOffer>(offer => { if (offer.Snapshot is RosterMember[] members) foreach (var m in members) _members[m.EntityId] = m; });
         Recover<MemberJoined>(e => _members[e.Member.EntityId] = e.Member);
         Recover<MemberLeft>(e => _members.Remove(e.EntityId));
 

@@ -45,9 +45,6 @@ public static partial class ConfigLoader
     private static readonly string[] ModelsKeys = ["routing", "aliases"];
     private static readonly string[] RouteKeys = ["pattern", "providers"];
 
-    /// <summary>Provider keys kept raw in <see cref="ProviderConfig.Extra"/> that must be mappings.</summary>
-    private static readonly HashSet<string> ExtraBlocks = ["oauth", "clerk", "service", "health_check", "browser"];
-
     private static readonly string[] LogLevels = ["debug", "info", "warn", "error"];
     private static readonly string[] Stores = ["sqlite", "postgres"];
 

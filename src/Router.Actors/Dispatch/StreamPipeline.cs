@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
-using Akka;
-using Akka.Streams.Dsl;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -19,10 +17,6 @@ namespace Router.Actors.Dispatch;
 public static class StreamPipeline
 {
     private const int ReadBufferSize = 16 * 1024;
-
-    /// <summary>Canonical events decoded from the upstream's SSE body, as an Akka.Streams source.</summary>
-    public static Source<StreamEvent, NotUsed> Decode(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
-        Source.From(() => Events(body, upstream, cancellationToken));
 
     /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
     public static IAsyncEnumerable<StreamEvent> Events(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>

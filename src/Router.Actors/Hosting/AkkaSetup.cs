@@ -60,7 +60,7 @@ public static class AkkaSetup
                 {
                     var region = registry.Get<AccountRegion>();
                     var roster = registry.Get<RosterRegion>();
-                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(routes, providers, region, roster)), "routing");
+                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(providers, region, roster)), "routing");
                     registry.Register<RoutingActor>(routing);
                     var services = system.ActorOf(Props.Create(() => new ServiceSupervisor(config.Providers, config.Logging.Dir, http)), "services");
                     registry.Register<ServiceSupervisor>(services);

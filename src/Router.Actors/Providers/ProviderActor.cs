@@ -76,10 +76,11 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         Receive<OutcomeJudged>(j =>
         {
             if (j.Snapshot is { } judged) Remember(judged);
-            _broker?.Restore(j.Snapshot?.EntityId ?? j.EntityId!);
+            _broker?.Restore(j.EntityId);
             PublishReady();
         });
-        Receive<Status.Failure>(_ => RosterSettled()); // an account or the roster did not answer; the next refresh asks again
+        Receive<RosterUnavailable>(_ => RosterSettled()); // serve what is known; the next refresh asks again
+        Receive<Status.Failure>(_ => { }); // an account did not answer; the next refresh asks again
     }
 
     public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, LeaseBroker? broker = null) =>
@@ -120,19 +121,27 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private void ReadRoster() =>
         _roster?.Ask<RosterMembers>(new GetRoster(_name), AccountAskTimeout)
-            .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
+            .PipeTo(Self, failure: _ => RosterUnavailable.Instance);
 
     private void OnRosterChanged(RosterChanged change)
     {
-        if (change.Joined is { } joined && !_view.ContainsKey(joined.EntityId))
-        {
-            _view[joined.EntityId] = Assumed(joined.EntityId, $"{_name}:{joined.Identity}");
-            AskStatus(joined.EntityId);
-        }
-        if (change.Left is { } left && !_configured.Contains(left))
-            _view.Remove(left);
+        if (change.Joined is { } joined) Join(joined);
+        if (change.Left is { } left) Leave(left);
         Sender.Tell(new AccountsUpdated(_name));
         ReadRoster();
+    }
+
+    private void Join(RosterMember member)
+    {
+        if (_view.ContainsKey(member.EntityId)) return;
+        _view[member.EntityId] = Assumed(member.EntityId, $"{_name}:{member.Identity}");
+        AskStatus(member.EntityId);
+    }
+
+    /// <summary>A signed-out account leaves the view; a configured one stays (it is marked signed out instead).</summary>
+    private void Leave(string entityId)
+    {
+        if (!_configured.Contains(entityId)) _view.Remove(entityId);
     }
 
     private void RosterSettled()
@@ -146,13 +155,10 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     {
         RosterSettled();
         var members = roster.Members.ToDictionary(m => m.EntityId);
-        foreach (var gone in _view.Keys.Where(id => !members.ContainsKey(id) && !_configured.Contains(id)).ToList())
-            _view.Remove(gone);
-        foreach (var member in members.Values.Where(m => !_view.ContainsKey(m.EntityId)))
-        {
-            _view[member.EntityId] = Assumed(member.EntityId, $"{_name}:{member.Identity}");
-            AskStatus(member.EntityId);
-        }
+        foreach (var gone in _view.Keys.Where(id => !members.ContainsKey(id)).ToList())
+            Leave(gone);
+        foreach (var member in members.Values)
+            Join(member);
     }
 
     private void RefreshAll()
@@ -218,7 +224,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         if (_view.TryGetValue(f.Lease.EntityId, out var view))
             _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
         _accounts.Ask<AccountSnapshot>(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome), AccountAskTimeout)
-            .PipeTo(Self, success: snapshot => new OutcomeJudged(snapshot), failure: _ => new OutcomeJudged(null, f.Lease.EntityId));
+            .PipeTo(Self, success: snapshot => new OutcomeJudged(f.Lease.EntityId, snapshot), failure: _ => new OutcomeJudged(f.Lease.EntityId, null));
     }
 
     /// <summary>Answers travel concurrently: keep the newest snapshot of each account.</summary>
@@ -257,6 +263,8 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
 
     private sealed class FlushSuccesses { public static readonly FlushSuccesses Instance = new(); }
 
+    private sealed class RosterUnavailable { public static readonly RosterUnavailable Instance = new(); }
+
     /// <summary>The account's answer to an outcome report (null when it did not answer in time).</summary>
-    private sealed record OutcomeJudged(AccountSnapshot? Snapshot, string? EntityId = null);
+    private sealed record OutcomeJudged(string EntityId, AccountSnapshot? Snapshot);
 }

@@ -87,6 +87,20 @@ public sealed record ProviderHandle(ProviderDefinition Definition, IActorRef? Ac
     public string? DisabledReason => Definition.DisabledReason;
     public IUpstream Upstream => Definition.Upstream!;
     public TimeSpan Timeout => TimeSpan.FromSeconds(Definition.Config.Timeout);
+
+    /// <summary>The provider's status as health and status pages show it: disabled, down when its actor does not answer in time.</summary>
+    public async Task<ProviderStatus> StatusAsync(TimeSpan within)
+    {
+        if (Actor is null) return new ProviderStatus(Name, ProviderHealth.Disabled, [], DisabledReason);
+        try
+        {
+            return await Actor.Ask<ProviderStatus>(GetProviderStatus.Instance, within);
+        }
+        catch (AskTimeoutException)
+        {
+            return new ProviderStatus(Name, ProviderHealth.Down, [], "the provider did not answer");
+        }
+    }
 }
 
 /// <summary>Every provider by name, in config order.</summary>

@@ -4,14 +4,15 @@ using Router.Actors.Providers;
 namespace Router.Actors.Routing;
 
 /// <summary>
-/// Maps a model name to the ordered providers that serve it (patterns compiled once, in RouteTable).
-/// Disabled providers are left out of a plan; the dispatcher walks the plan and fails over.
+/// Owns the provider actors (one child per enabled provider) and hands out the catalog of them.
+/// Resolve maps a model name to the ordered providers that serve it (patterns compiled once, in
+/// RouteTable); the dispatcher calls it with the catalog, walks the plan and fails over.
 /// </summary>
 public sealed class RoutingActor : ReceiveActor
 {
     private readonly ProviderCatalog _catalog;
 
-    public RoutingActor(RouteTable routes, IReadOnlyList<ProviderDefinition> providers, IActorRef accountRegion, IActorRef? rosterRegion = null)
+    public RoutingActor(IReadOnlyList<ProviderDefinition> providers, IActorRef accountRegion, IActorRef? rosterRegion = null)
     {
         // Each enabled provider is a child: a provider that crashes is restarted, its accounts live on.
         _catalog = new ProviderCatalog(providers.Select(p =>
@@ -22,7 +23,6 @@ public sealed class RoutingActor : ReceiveActor
             return new ProviderHandle(p, actor, broker);
         }).ToList());
 
-        Receive<ResolveModel>(r => Sender.Tell(Resolve(routes, _catalog, r.Model)));
         Receive<ListModels>(_ => Sender.Tell(new ModelList(_catalog.AdvertisedModels())));
         Receive<GetProviders>(_ => Sender.Tell(_catalog));
     }

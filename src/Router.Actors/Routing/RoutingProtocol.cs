@@ -4,9 +4,7 @@ namespace Router.Actors.Routing;
 
 // Messages of RoutingActor.
 
-/// <summary>Answer: RoutePlan, or UnknownModel.</summary>
-public sealed record ResolveModel(string Model);
-
+/// <summary>What RoutingActor.Resolve answers for a model no routing pattern matches.</summary>
 public sealed record UnknownModel(string Model);
 
 /// <summary>Where a request for a model goes: its upstream name and the providers to try in order.</summary>

@@ -29,20 +29,24 @@ public sealed class AccountSignIn(IRequiredActor<AccountRegion> accounts, IRequi
         return snapshot;
     }
 
-    /// <summary>Every account of the provider (configured or signed in) as it stands now.</summary>
-    public async Task<IReadOnlyList<AccountSnapshot>> AccountsAsync(ProviderHandle provider, CancellationToken cancellationToken)
+    /// <summary>The enabled providers whose definition <paramref name="which"/> picks, in config order.</summary>
+    public async Task<IReadOnlyList<ProviderHandle>> ProvidersAsync(Func<ProviderDefinition, bool> which, CancellationToken cancellationToken) =>
+        (await CatalogAsync(cancellationToken)).All.Where(p => p.DisabledReason is null && which(p.Definition)).ToList();
+
+    /// <summary>Every signed-in account of these providers (an account without identity holds no credential).</summary>
+    public async Task<IReadOnlyList<(ProviderHandle Provider, AccountSnapshot Account)>> SignedInAsync(IEnumerable<ProviderHandle> providers, CancellationToken cancellationToken)
     {
-        var members = await roster.ActorRef.Ask<RosterMembers>(new GetRoster(provider.Name), AskTimeout, cancellationToken);
-        var ids = provider.Definition.Accounts.Select(a => a.EntityId).Union(members.Members.Select(m => m.EntityId));
-        return await Task.WhenAll(ids.Select(id => accounts.ActorRef.Ask<AccountSnapshot>(new GetAccountStatus(id), AskTimeout, cancellationToken)));
+        var signedIn = new List<(ProviderHandle, AccountSnapshot)>();
+        foreach (var provider in providers)
+            signedIn.AddRange((await AccountsAsync(provider, cancellationToken)).Where(a => a.Identity is not null).Select(a => (provider, a)));
+        return signedIn;
     }
 
-    /// <summary>Signs out the accounts <paramref name="which"/> picks; answers how many.</summary>
-    public async Task<int> SignOutAsync(ProviderHandle provider, Func<AccountSnapshot, bool> which, CancellationToken cancellationToken)
+    /// <summary>Signs out the signed-in accounts <paramref name="which"/> picks; answers how many.</summary>
+    public async Task<int> SignOutAsync(IEnumerable<ProviderHandle> providers, Func<AccountSnapshot, bool> which, CancellationToken cancellationToken)
     {
-        // An account without identity holds no credential: it is signed out already.
-        var chosen = (await AccountsAsync(provider, cancellationToken)).Where(a => a.Identity is not null).Where(which).ToList();
-        foreach (var account in chosen)
+        var chosen = (await SignedInAsync(providers, cancellationToken)).Where(x => which(x.Account)).ToList();
+        foreach (var (provider, account) in chosen)
         {
             await accounts.ActorRef.Ask<AccountSnapshot>(new SignOut(account.EntityId), AskTimeout, cancellationToken);
             await roster.ActorRef.Ask<RosterMembers>(new LeaveRoster(provider.Name, account.EntityId), AskTimeout, cancellationToken);
@@ -50,5 +54,13 @@ public sealed class AccountSignIn(IRequiredActor<AccountRegion> accounts, IRequi
                 await actor.Ask<AccountsUpdated>(new RosterChanged(Left: account.EntityId), AskTimeout, cancellationToken);
         }
         return chosen.Count;
+    }
+
+    /// <summary>Every account of the provider (configured or signed in) as it stands now.</summary>
+    private async Task<IReadOnlyList<AccountSnapshot>> AccountsAsync(ProviderHandle provider, CancellationToken cancellationToken)
+    {
+        var members = await roster.ActorRef.Ask<RosterMembers>(new GetRoster(provider.Name), AskTimeout, cancellationToken);
+        var ids = provider.Definition.Accounts.Select(a => a.EntityId).Union(members.Members.Select(m => m.EntityId));
+        return await Task.WhenAll(ids.Select(id => accounts.ActorRef.Ask<AccountSnapshot>(new GetAccountStatus(id), AskTimeout, cancellationToken)));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
+using Router.Protocols.Json;
 
 namespace Router.Actors.SignIn;
 
@@ -49,7 +50,7 @@ public sealed class ClerkSession(ClerkConfig config, HttpClient http, Func<DateT
         {
             using var response = await http.SendAsync(request, cancellationToken);
             var status = (int)response.StatusCode;
-            var body = Router.Protocols.Json.JsonRead.TryParse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
+            var body = JsonRead.TryParse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
             if (response.IsSuccessStatusCode && Jwt.StringClaim(body, "jwt") is { } jwt)
                 return new Renewed(current with
                 {
@@ -71,7 +72,7 @@ public sealed class ClerkSession(ClerkConfig config, HttpClient http, Func<DateT
     {
         var first = (body?["errors"] as JsonArray)?.FirstOrDefault() as JsonObject;
         var text = Jwt.StringClaim(first, "long_message") ?? Jwt.StringClaim(first, "message") ?? Jwt.StringClaim(body, "error");
-        return text is null ? null : text.Length <= 160 ? text : text[..157] + "...";
+        return text is null ? null : JsonRead.Shorten(text, RenewOutcome.ReasonLength);
     }
 
 }

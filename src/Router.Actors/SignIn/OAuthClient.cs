@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
+using Router.Protocols.Json;
 
 namespace Router.Actors.SignIn;
 
@@ -119,12 +120,12 @@ public sealed class OAuthClient(OAuthConfig config, HttpClient http, Func<DateTi
         {
             using var response = await http.SendAsync(request, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            var body = Router.Protocols.Json.JsonRead.TryParse(text) as JsonObject;
+            var body = JsonRead.TryParse(text) as JsonObject;
             if (response.IsSuccessStatusCode && Jwt.StringClaim(body, "access_token") is not null)
                 return new TokenAnswer(body, false, null);
             var status = (int)response.StatusCode;
             var problem = $"HTTP {status}" + (Jwt.StringClaim(body, "error") is { } error ? $" {error}" : "")
-                + (Jwt.StringClaim(body, "error_description") is { } description ? $": {Shorten(description)}" : "");
+                + (Jwt.StringClaim(body, "error_description") is { } description ? $": {JsonRead.Shorten(description, RenewOutcome.ReasonLength)}" : "");
             return new TokenAnswer(null, status is >= 400 and < 500 && status != 429, problem);
         }
         catch (HttpRequestException e)
@@ -133,6 +134,4 @@ public sealed class OAuthClient(OAuthConfig config, HttpClient http, Func<DateTi
         }
     }
 
-
-    private static string Shorten(string text) => text.Length <= 160 ? text : text[..157] + "...";
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Router.Actors.Accounts;
 using Router.Actors.Providers;
 using Router.Actors.SignIn;
+using static Router.Http.Endpoints.SignInAnswers;
 
 namespace Router.Http.Endpoints;
 
@@ -25,48 +26,43 @@ public static class CtoNewEndpoints
         var (body, error) = await door.ReadJsonAsync(context);
         if (body is null)
         {
-            await LlmuxEndpoints.FailAsync(context, error!.Status, error.Message);
+            await FailAsync(context, error!.Status, error.Message);
             return;
         }
         var (cookie, problem) = ClerkSession.Parse(body["clerk_jwt_cookie"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null);
         if (cookie is null)
         {
-            await LlmuxEndpoints.FailAsync(context, 400, problem!);
+            await FailAsync(context, 400, problem!);
             return;
         }
         var wanted = body["provider"] is JsonValue p && p.TryGetValue<string>(out var name) ? name : null;
         var provider = (await ProvidersAsync(signIn, context.RequestAborted)).FirstOrDefault(x => wanted is null || x.Name == wanted);
         if (provider is null)
         {
-            await LlmuxEndpoints.FailAsync(context, 404, "No enabled provider of type ctonew is configured" + (wanted is null ? "." : $" under the name given."));
+            await FailAsync(context, 404, "No enabled provider of type ctonew is configured" + (wanted is null ? "." : $" under the name given."));
             return;
         }
         var session = ClerkSession.SessionKey(cookie);
         await signIn.SignInAsync(provider, session, new Credential(cookie, Identity: session), context.RequestAborted);
-        await LlmuxEndpoints.WriteAsync(context, 200, new JsonObject { ["status"] = "stored", ["provider"] = provider.Name, ["session"] = session });
+        await WriteAsync(context, 200, new JsonObject { ["status"] = "stored", ["provider"] = provider.Name, ["session"] = session });
     }
 
     private static async Task StatusAsync(HttpContext context, ManagementGuard guard, AccountSignIn signIn)
     {
         if (!await guard.AdmitAsync(context)) return;
-        var sessions = new JsonArray();
-        foreach (var provider in await ProvidersAsync(signIn, context.RequestAborted))
-            foreach (var account in await signIn.AccountsAsync(provider, context.RequestAborted))
-                if (account.Identity is not null)
-                    sessions.Add(LlmuxEndpoints.Describe(provider.Name, "session", account));
-        await LlmuxEndpoints.WriteAsync(context, 200, new JsonObject { ["session_present"] = sessions.Count > 0, ["sessions"] = sessions });
+        var signedIn = await signIn.SignedInAsync(await ProvidersAsync(signIn, context.RequestAborted), context.RequestAborted);
+        var sessions = new JsonArray(signedIn.Select(x => (JsonNode)Describe(x.Provider.Name, "session", x.Account)).ToArray());
+        await WriteAsync(context, 200, new JsonObject { ["session_present"] = sessions.Count > 0, ["sessions"] = sessions });
     }
 
     private static async Task SignOutAsync(HttpContext context, ManagementGuard guard, AccountSignIn signIn)
     {
         if (!await guard.AdmitAsync(context)) return;
         var session = context.Request.Query["session"].ToString();
-        var count = 0;
-        foreach (var provider in await ProvidersAsync(signIn, context.RequestAborted))
-            count += await signIn.SignOutAsync(provider, a => session.Length == 0 || a.Identity == session, context.RequestAborted);
-        await LlmuxEndpoints.WriteAsync(context, 200, new JsonObject { ["signed_out"] = count });
+        var count = await signIn.SignOutAsync(await ProvidersAsync(signIn, context.RequestAborted), a => session.Length == 0 || a.Identity == session, context.RequestAborted);
+        await WriteAsync(context, 200, new JsonObject { ["signed_out"] = count });
     }
 
-    private static async Task<IReadOnlyList<ProviderHandle>> ProvidersAsync(AccountSignIn signIn, CancellationToken cancellationToken) =>
-        (await signIn.CatalogAsync(cancellationToken)).All.Where(p => p.Definition.Config.Type == "ctonew" && p.DisabledReason is null).ToList();
+    private static Task<IReadOnlyList<ProviderHandle>> ProvidersAsync(AccountSignIn signIn, CancellationToken cancellationToken) =>
+        signIn.ProvidersAsync(p => p.Config.Type == "ctonew", cancellationToken);
 }

@@ -16,25 +16,11 @@ public static class HealthEndpoint
         app.MapGet("/v1/health", async (HttpContext context, IRequiredActor<RoutingActor> routing) =>
         {
             var catalog = await routing.ActorRef.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, context.RequestAborted);
-            var healths = await Task.WhenAll(catalog.All.Select(HealthOf));
+            var statuses = await Task.WhenAll(catalog.All.Select(p => p.StatusAsync(AskTimeout)));
             var providers = new JsonObject();
-            foreach (var (name, health) in healths)
-                providers[name] = health;
+            foreach (var status in statuses)
+                providers[status.Provider] = status.Health;
             var body = new JsonObject { ["router"] = "healthy", ["providers"] = providers };
             await FrontDoor.WriteJsonAsync(context, 200, JsonSerializer.SerializeToUtf8Bytes(body));
         });
-
-    private static async Task<(string, string)> HealthOf(ProviderHandle provider)
-    {
-        if (provider.Actor is null) return (provider.Name, ProviderHealth.Disabled);
-        try
-        {
-            var status = await provider.Actor.Ask<ProviderStatus>(GetProviderStatus.Instance, AskTimeout);
-            return (provider.Name, status.Health);
-        }
-        catch (AskTimeoutException)
-        {
-            return (provider.Name, ProviderHealth.Down);
-        }
-    }
 }

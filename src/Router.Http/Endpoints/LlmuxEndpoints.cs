@@ -1,10 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Router.Actors.Accounts;
 using Router.Actors.Providers;
 using Router.Actors.SignIn;
-using Router.Protocols;
-using Router.Protocols.Canonical;
+using static Router.Http.Endpoints.SignInAnswers;
 
 namespace Router.Http.Endpoints;
 
@@ -79,11 +76,8 @@ public static class LlmuxEndpoints
     private static async Task StatusAsync(HttpContext context, string kind, ManagementGuard guard, AccountSignIn signIn)
     {
         if (!await guard.AdmitAsync(context)) return;
-        var accounts = new JsonArray();
-        foreach (var provider in await ProvidersOfKindAsync(kind, signIn, context.RequestAborted))
-            foreach (var account in await signIn.AccountsAsync(provider, context.RequestAborted))
-                if (account.Identity is not null)
-                    accounts.Add(Describe(provider.Name, "email", account));
+        var signedIn = await signIn.SignedInAsync(await ProvidersOfKindAsync(kind, signIn, context.RequestAborted), context.RequestAborted);
+        var accounts = new JsonArray(signedIn.Select(x => (JsonNode)Describe(x.Provider.Name, "email", x.Account)).ToArray());
         await WriteAsync(context, 200, new JsonObject { ["kind"] = kind, ["accounts"] = accounts });
     }
 
@@ -91,26 +85,13 @@ public static class LlmuxEndpoints
     {
         if (!await guard.AdmitAsync(context)) return;
         var email = context.Request.Query["email"].ToString();
-        var count = 0;
-        foreach (var provider in await ProvidersOfKindAsync(kind, signIn, context.RequestAborted))
-            count += await signIn.SignOutAsync(provider, a => email.Length == 0 || string.Equals(a.Identity, email, StringComparison.OrdinalIgnoreCase), context.RequestAborted);
+        var count = await signIn.SignOutAsync(await ProvidersOfKindAsync(kind, signIn, context.RequestAborted),
+            a => email.Length == 0 || string.Equals(a.Identity, email, StringComparison.OrdinalIgnoreCase), context.RequestAborted);
         await WriteAsync(context, 200, new JsonObject { ["signed_out"] = count });
     }
 
-    /// <summary>An account as status endpoints show it: identity, expiry, health — never a token.</summary>
-    public static JsonObject Describe(string provider, string identityName, AccountSnapshot account) => new()
-    {
-        ["provider"] = provider,
-        [identityName] = account.Identity,
-        ["expires_at"] = account.TokenExpiresAt?.ToString("O"),
-        ["health"] = account.Health.ToString().ToLowerInvariant(),
-        ["reason"] = account.HealthReason,
-        ["cooldown_until"] = account.CooldownUntil?.ToString("O"),
-        ["requests"] = account.Counters.Requests,
-    };
-
-    private static async Task<IReadOnlyList<ProviderHandle>> ProvidersOfKindAsync(string kind, AccountSignIn signIn, CancellationToken cancellationToken) =>
-        (await signIn.CatalogAsync(cancellationToken)).All.Where(p => p.Definition.LlmuxKind == kind && p.DisabledReason is null).ToList();
+    private static Task<IReadOnlyList<ProviderHandle>> ProvidersOfKindAsync(string kind, AccountSignIn signIn, CancellationToken cancellationToken) =>
+        signIn.ProvidersAsync(p => p.LlmuxKind == kind, cancellationToken);
 
     /// <summary>The provider a login is for: `?provider=NAME`, else the first enabled one of the kind.</summary>
     private static async Task<ProviderHandle?> ProviderAsync(HttpContext context, string kind, AccountSignIn signIn)
@@ -128,23 +109,6 @@ public static class LlmuxEndpoints
                 ? $"No enabled {kind} sign-in provider is named '{Short(wanted)}'."
                 : $"No enabled provider of type {kind}-oauth is configured.");
         return provider;
-    }
-
-    public static Task FailAsync(HttpContext context, int status, string message) =>
-        WantsHtml(context)
-            ? WriteHtmlAsync(context, status, message)
-            : FrontDoor.WriteErrorAsync(context, WireFormats.OpenAiChat, new ErrorInfo(status, ErrorInfo.KindForStatus(status), message));
-
-    public static Task WriteAsync(HttpContext context, int status, JsonObject body) =>
-        FrontDoor.WriteJsonAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body));
-
-    private static bool WantsHtml(HttpContext context) => context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
-
-    private static async Task WriteHtmlAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync($"<!doctype html><title>Router sign-in</title><p>{System.Net.WebUtility.HtmlEncode(message)}</p>", context.RequestAborted);
     }
 
     private static string Short(string value) => value.Length <= 60 ? value : value[..57] + "...";

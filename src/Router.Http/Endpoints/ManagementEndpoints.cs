@@ -34,7 +34,7 @@ public static class ManagementEndpoints
         foreach (var provider in catalog.All)
             providers.Add(await DescribeAsync(provider, serviceStatuses.GetValueOrDefault(provider.Name)));
         var now = DateTimeOffset.UtcNow;
-        await LlmuxEndpoints.WriteAsync(context, 200, new JsonObject
+        await SignInAnswers.WriteAsync(context, 200, new JsonObject
         {
             ["router"] = new JsonObject
             {
@@ -50,36 +50,25 @@ public static class ManagementEndpoints
 
     private static async Task<JsonObject> DescribeAsync(ProviderHandle provider, ServiceStatus? service)
     {
-        var entry = new JsonObject { ["name"] = provider.Name, ["type"] = provider.Definition.Config.Type };
-        if (provider.Actor is null)
+        var status = await provider.StatusAsync(AskTimeout);
+        var entry = new JsonObject
         {
-            entry["health"] = ProviderHealth.Disabled;
-            entry["detail"] = provider.DisabledReason;
-        }
-        else
-        {
-            try
+            ["name"] = provider.Name,
+            ["type"] = provider.Definition.Config.Type,
+            ["health"] = status.Health,
+            ["detail"] = status.Detail ?? status.Accounts.Select(a => a.HealthReason).FirstOrDefault(r => r is not null),
+        };
+        if (provider.Actor is not null)
+            entry["accounts"] = new JsonArray(status.Accounts.Select(a => (JsonNode)new JsonObject
             {
-                var status = await provider.Actor.Ask<ProviderStatus>(GetProviderStatus.Instance, AskTimeout);
-                entry["health"] = status.Health;
-                entry["detail"] = status.Detail ?? status.Accounts.Select(a => a.HealthReason).FirstOrDefault(r => r is not null);
-                entry["accounts"] = new JsonArray(status.Accounts.Select(a => (JsonNode)new JsonObject
-                {
-                    ["name"] = a.Identity ?? a.Name,
-                    ["health"] = a.Health.ToString().ToLowerInvariant(),
-                    ["reason"] = a.HealthReason,
-                    ["cooldown_until"] = a.CooldownUntil?.ToString("O"),
-                    ["in_flight"] = a.InFlight,
-                    ["requests"] = a.Counters.Requests,
-                    ["failed"] = a.Counters.Failed,
-                }).ToArray());
-            }
-            catch (AskTimeoutException)
-            {
-                entry["health"] = ProviderHealth.Down;
-                entry["detail"] = "the provider did not answer";
-            }
-        }
+                ["name"] = a.Identity ?? a.Name,
+                ["health"] = a.Health.ToString().ToLowerInvariant(),
+                ["reason"] = a.HealthReason,
+                ["cooldown_until"] = a.CooldownUntil?.ToString("O"),
+                ["in_flight"] = a.InFlight,
+                ["requests"] = a.Counters.Requests,
+                ["failed"] = a.Counters.Failed,
+            }).ToArray());
         if (service is not null)
             entry["service"] = new JsonObject
             {
@@ -102,8 +91,8 @@ public static class ManagementEndpoints
         if (!await guard.AdmitAsync(context)) return;
         var answer = await services.ActorRef.Ask<object>(new RestartService(name), TimeSpan.FromSeconds(15), context.RequestAborted);
         if (answer is ServiceStatus status)
-            await LlmuxEndpoints.WriteAsync(context, 200, new JsonObject { ["restarted"] = name, ["pid"] = status.Pid, ["health"] = status.Health });
+            await SignInAnswers.WriteAsync(context, 200, new JsonObject { ["restarted"] = name, ["pid"] = status.Pid, ["health"] = status.Health });
         else
-            await LlmuxEndpoints.FailAsync(context, 404, $"No provider named '{name}' has a service or health check to restart.");
+            await SignInAnswers.FailAsync(context, 404, $"No provider named '{name}' has a service or health check to restart.");
     }
 }

@@ -1,7 +1,4 @@
 using System.Text;
-using Akka.Actor;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using Router.Actors.Dispatch;
 using Router.Protocols;
 using Router.Protocols.Canonical;
@@ -9,10 +6,8 @@ using Router.Protocols.Canonical;
 namespace Router.Tests.Protocols;
 
 /// <summary>The stream stages on vendor transcripts: complete streams end with MessageFinished, cut ones with StreamFailed.</summary>
-public sealed class StreamPipelineTests : IDisposable
+public sealed class StreamPipelineTests
 {
-    private readonly ActorSystem _system = ActorSystem.Create("pipeline-tests");
-
     private const string OpenAiTranscript =
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n" +
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n" +
@@ -20,9 +15,13 @@ public sealed class StreamPipelineTests : IDisposable
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4.1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n" +
         "data: [DONE]\n\n";
 
-    private async Task<List<StreamEvent>> DecodeAsync(string transcript) =>
-        (await StreamPipeline.Decode(new MemoryStream(Encoding.UTF8.GetBytes(transcript)), WireFormats.OpenAiChat, CancellationToken.None)
-            .RunWith(Sink.Seq<StreamEvent>(), _system.Materializer())).ToList();
+    private static async Task<List<StreamEvent>> DecodeAsync(string transcript)
+    {
+        var events = new List<StreamEvent>();
+        await foreach (var e in StreamPipeline.Events(new MemoryStream(Encoding.UTF8.GetBytes(transcript)), WireFormats.OpenAiChat, CancellationToken.None))
+            events.Add(e);
+        return events;
+    }
 
     [Fact]
     public async Task A_complete_stream_ends_with_the_finish_and_its_usage()
@@ -44,6 +43,4 @@ public sealed class StreamPipelineTests : IDisposable
         Assert.IsType<StreamFailed>(events[^1]);
         Assert.DoesNotContain(events, e => e is MessageFinished);
     }
-
-    public void Dispose() => _system.Dispose();
 }
