@@ -30,25 +30,6 @@ public sealed class AnswerWriter(ActorSystem system)
             case StreamAnswer stream:
                 await StreamAsync(context, stream);
                 break;
-            case RelayedAnswer relayed:
-                await RelayAsync(context, relayed);
-                break;
-        }
-    }
-
-    private static async Task RelayAsync(HttpContext context, RelayedAnswer relayed)
-    {
-        using var owner = relayed.Owner;
-        context.Response.StatusCode = relayed.Status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = relayed.Length;
-        try
-        {
-            await relayed.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
-        }
-        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away.
         }
     }
 

@@ -55,7 +55,11 @@ public interface IStreamDecoder
     /// <summary>Canonical events for one SSE item. May be empty (e.g. pings) or several.</summary>
     IEnumerable<StreamEvent> Decode(SseItem<string> item);
 
-    /// <summary>True once the format's end marker was seen ([DONE], message_stop, ...).</summary>
+    /// <summary>
+    /// True once the format's end marker was seen ([DONE], message_stop, ...). An upstream error event
+    /// is not an end marker: the decoder answers it with a StreamFailed, and the pipeline that reads
+    /// the decoder ends the stream at its first StreamFailed, whatever the format.
+    /// </summary>
     bool Completed { get; }
 }
 

@@ -13,7 +13,8 @@ public sealed partial class AccountActor
 {
     private static readonly TimeSpan LongestTimer = TimeSpan.FromHours(12);
 
-    private readonly List<IActorRef> _waitingForToken = new();
+    // Lease requests waiting for a renewal: who asked, and the correlation id to answer with.
+    private readonly List<(IActorRef ReplyTo, long CorrelationId)> _waitingForToken = new();
     private bool _renewing;
     private bool _renewedAfter401;
     // Grows with every new credential: a 401 on an older token says nothing about the current one.
@@ -29,13 +30,14 @@ public sealed partial class AccountActor
     }
 
     /// <summary>True when a lease can be decided now; false when the caller waits for a renewal.</summary>
-    private bool TokenReady(IActorRef replyTo)
+    private bool TokenReady(IActorRef replyTo, long correlationId)
     {
         if (_state.Credential is not { } credential || _state.Health == AccountHealth.Unauthenticated)
             return true; // denied by TryLease
         if (!_renewing && !credential.NeedsRenewal(_clock(), _spec.Tokens!.RenewBefore))
             return true;
-        _waitingForToken.Add(replyTo);
+        _waitingForToken.Add((replyTo, correlationId));
+        replyTo.Tell(new LeaseDeferred(_spec.EntityId, correlationId));
         StartRenewal("the token expires soon or has expired");
         return false;
     }
@@ -170,8 +172,8 @@ public sealed partial class AccountActor
 
     private void ServeWaiting()
     {
-        foreach (var waiting in _waitingForToken)
-            waiting.Tell(TryLease());
+        foreach (var (replyTo, correlationId) in _waitingForToken)
+            replyTo.Tell(TryLease(correlationId));
         _waitingForToken.Clear();
     }
 

@@ -40,7 +40,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is AccountState s) _state = s; });
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
 
-        Command<AcquireLease>(_ => Lease(Sender));
+        Command<AcquireLease>(a => Lease(Sender, a.CorrelationId));
         Command<ReportOutcome>(OnOutcome);
         Command<ReportSuccesses>(OnSuccesses);
         Command<StoreCredential>(OnStoreCredential);
@@ -83,11 +83,18 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         base.PostStop();
     }
 
-    private void Lease(IActorRef replyTo)
+    private void Lease(IActorRef replyTo, long correlationId)
     {
-        if (_spec.Tokens is not null && !TokenReady(replyTo)) return;
-        replyTo.Tell(TryLease());
+        if (_spec.Tokens is not null && !TokenReady(replyTo, correlationId)) return;
+        replyTo.Tell(TryLease(correlationId));
     }
+
+    private object TryLease(long correlationId) => TryLease() switch
+    {
+        LeaseGranted granted => granted with { CorrelationId = correlationId },
+        LeaseDenied denied => denied with { CorrelationId = correlationId },
+        var other => other,
+    };
 
     private object TryLease()
     {
@@ -120,7 +127,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         _countersDirty = true;
         if (events.Count == 0)
         {
-            Sender.Tell(Snapshot());
+            Sender.Tell(new OutcomeRecorded(report.LeaseId, Snapshot()));
             return;
         }
 
@@ -133,7 +140,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(events[^1], _ =>
         {
             Announce();
-            replyTo.Tell(Snapshot());
+            replyTo.Tell(new OutcomeRecorded(report.LeaseId, Snapshot()));
         });
     }
 

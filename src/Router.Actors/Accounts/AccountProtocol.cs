@@ -7,11 +7,18 @@ public interface IAccountCommand
     string EntityId { get; }
 }
 
-/// <summary>Ask for a lease (credential + concurrency slot). Answer: LeaseGranted or LeaseDenied.</summary>
-public sealed record AcquireLease(string EntityId) : IAccountCommand;
+/// <summary>
+/// Tell: a lease (credential + concurrency slot) is wanted. The account answers the sender with
+/// LeaseGranted or LeaseDenied carrying the same <paramref name="CorrelationId"/> (at once, or when a
+/// token renewal it waits for has finished).
+/// </summary>
+public sealed record AcquireLease(string EntityId, long CorrelationId = 0) : IAccountCommand;
 
-/// <summary>Give the slot back and say how the call went. Answer: AccountSnapshot.</summary>
+/// <summary>Tell: give the slot back and say how the call went. The account answers the sender with OutcomeRecorded.</summary>
 public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome Outcome) : IAccountCommand;
+
+/// <summary>The account has counted (and, when it changes the account, persisted) the outcome of a lease.</summary>
+public sealed record OutcomeRecorded(string LeaseId, AccountSnapshot Snapshot);
 
 /// <summary>Tell: calls made with leases the provider granted locally (LeaseBroker) that succeeded.</summary>
 public sealed record ReportSuccesses(string EntityId, int Count) : IAccountCommand;
@@ -39,12 +46,16 @@ public sealed record Lease(string LeaseId, string EntityId, string AccountName, 
     public override string ToString() => $"Lease {{ LeaseId = {LeaseId}, Account = {AccountName} }}";
 }
 
-/// <summary>Snapshot is null for a lease the provider's broker granted without asking the account.</summary>
-public sealed record LeaseGranted(Lease Lease, AccountSnapshot? Snapshot);
+/// <summary>Snapshot is null for a lease the provider's broker granted without asking the account.
+/// CorrelationId is the one of the request it answers.</summary>
+public sealed record LeaseGranted(Lease Lease, AccountSnapshot? Snapshot, long CorrelationId = 0);
+
+/// <summary>The account waits for its token renewal before it answers the request with this id (the answer follows).</summary>
+public sealed record LeaseDeferred(string EntityId, long CorrelationId);
 
 public enum DenyReason { CoolingDown, Unauthenticated, Busy, Unknown }
 
-public sealed record LeaseDenied(string EntityId, DenyReason Reason, AccountSnapshot? Snapshot);
+public sealed record LeaseDenied(string EntityId, DenyReason Reason, AccountSnapshot? Snapshot, long CorrelationId = 0);
 
 /// <summary>
 /// What an account tells about itself: no secrets. Version grows with every snapshot an account

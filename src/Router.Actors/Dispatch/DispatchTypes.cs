@@ -8,7 +8,7 @@ namespace Router.Actors.Dispatch;
 
 /// <summary>A client's request as the front end decoded it: its format, its raw body and its canonical form.</summary>
 /// <param name="ClientHeaders">Headers an upstream of the same format may need (e.g. anthropic-beta), by lower-case name.</param>
-/// <param name="WantsUsage">The request log wants token counts: a same-format answer is read whole instead of relayed.</param>
+/// <param name="WantsUsage">The request log wants token counts (whole answers are always read whole; kept for the front end).</param>
 public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request, IReadOnlyDictionary<string, string>? ClientHeaders = null,
     bool WantsUsage = false)
 {
@@ -25,12 +25,6 @@ public abstract record DispatchResult
 
 /// <summary>A whole answer (success, or an upstream's client error passed on) with its status.</summary>
 public sealed record WholeAnswer(int Status, ReadOnlyMemory<byte> Body) : DispatchResult;
-
-/// <summary>
-/// A same-format answer relayed as it arrives, never held whole: the front end copies Body to the
-/// client and then disposes Owner (the upstream response and its timeout).
-/// </summary>
-public sealed record RelayedAnswer(int Status, Stream Body, long? Length, IDisposable Owner) : DispatchResult;
 
 /// <summary>An SSE stream in the client's format; a failure after the first byte is already an error frame in it.</summary>
 public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) : DispatchResult

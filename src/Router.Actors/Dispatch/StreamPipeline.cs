@@ -18,7 +18,10 @@ public static class StreamPipeline
 {
     private const int ReadBufferSize = 16 * 1024;
 
-    /// <summary>Canonical events decoded from the upstream's SSE body. Ends with StreamFailed when the upstream stopped early.</summary>
+    /// <summary>
+    /// Canonical events decoded from the upstream's SSE body. A stream ends at its first failure: after
+    /// a StreamFailed (an upstream error event, or the body ending before its end marker) nothing follows.
+    /// </summary>
     public static IAsyncEnumerable<StreamEvent> Events(Stream body, IWireFormat upstream, CancellationToken cancellationToken) =>
         DecodeEvents(body, upstream.CreateStreamDecoder(), cancellationToken);
 
@@ -26,7 +29,7 @@ public static class StreamPipeline
     public static IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(Stream body, CancellationToken cancellationToken) => ReadChunks(body, cancellationToken);
 
     /// <summary>Client SSE frames for canonical events.</summary>
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> Encode(IAsyncEnumerable<StreamEvent> events, IStreamEncoder encoder)
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Encode(IAsyncEnumerable<StreamEvent> events, IStreamEncoder encoder)
     {
         await foreach (var streamEvent in events)
             foreach (var frame in encoder.Encode(streamEvent))
@@ -50,39 +53,56 @@ public static class StreamPipeline
     }
 
     /// <summary>
-    /// The frames for the client, ending in one error frame in the client's format when reading fails
-    /// after the first byte (the only way left to tell it); <paramref name="ended"/> runs once, however
-    /// the stream ends, with the failure if there was one.
+    /// A translated stream for the client: canonical events encoded by the one encoder of this
+    /// response. A read that fails after the first event becomes a StreamFailed written by that same
+    /// encoder (so a format that numbers its events keeps counting), and the stream ends at its first
+    /// StreamFailed, whether the upstream sent it or the transport failed.
+    /// <paramref name="ended"/> runs once, however the stream ends, with the failure if there was one.
     /// </summary>
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> Guarded(
-        IAsyncEnumerable<ReadOnlyMemory<byte>> frames, IStreamEncoder encoder, Func<Exception, ErrorInfo> describe, Action<Exception?> ended)
+    public static IAsyncEnumerable<ReadOnlyMemory<byte>> Translated(
+        IAsyncEnumerable<StreamEvent> events, IStreamEncoder encoder, Func<Exception, ErrorInfo> describe, Action<Exception?> ended) =>
+        Encode(Guarded(events, e => [new StreamFailed(describe(e))], ended), encoder);
+
+    /// <summary>
+    /// A same-format stream relayed chunk by chunk; a read that fails after the first byte adds one
+    /// error frame in the client's format (the only encoder of this response).
+    /// </summary>
+    public static IAsyncEnumerable<ReadOnlyMemory<byte>> Relayed(
+        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, IStreamEncoder failureEncoder, Func<Exception, ErrorInfo> describe, Action<Exception?> ended) =>
+        Guarded(chunks, e => failureEncoder.Encode(new StreamFailed(describe(e))).Select(ToBytes), ended);
+
+    /// <summary>
+    /// The items as they come; when reading fails, the items <paramref name="onFailure"/> makes for the
+    /// failure close the sequence. <paramref name="ended"/> runs once, with the failure if there was one.
+    /// </summary>
+    private static async IAsyncEnumerable<T> Guarded<T>(IAsyncEnumerable<T> items, Func<Exception, IEnumerable<T>> onFailure, Action<Exception?> ended)
     {
         Exception? failure = null;
-        var items = frames.GetAsyncEnumerator();
+        var reader = items.GetAsyncEnumerator();
         try
         {
             while (true)
             {
                 try
                 {
-                    if (!await items.MoveNextAsync()) break;
+                    if (!await reader.MoveNextAsync()) break;
                 }
                 catch (Exception e)
                 {
                     failure = e;
                     break;
                 }
-                yield return items.Current;
+                yield return reader.Current;
             }
         }
         finally
         {
-            await items.DisposeAsync();
+            await reader.DisposeAsync();
             ended(failure);
         }
         if (failure is not null)
-            foreach (var frame in encoder.Encode(new StreamFailed(describe(failure))))
-                yield return ToBytes(frame);
+            foreach (var item in onFailure(failure))
+                yield return item;
     }
 
     public static ReadOnlyMemory<byte> ToBytes(SseFrame frame) => Encoding.UTF8.GetBytes(frame.ToWire());
@@ -106,7 +126,10 @@ public static class StreamPipeline
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
         {
             foreach (var streamEvent in decoder.Decode(item))
+            {
                 yield return streamEvent;
+                if (streamEvent is StreamFailed) yield break;
+            }
             if (decoder.Completed) yield break; // the end marker: nothing after it matters
         }
         if (!decoder.Completed)

@@ -16,8 +16,11 @@ public sealed class LeaseBroker
 {
     private volatile ReadyAccount[] _ready = [];
     private readonly ConcurrentDictionary<string, int> _successes = new();
-    // Accounts whose last call failed: not leased here until their account has judged the failure.
-    private readonly ConcurrentDictionary<string, byte> _withdrawn = new();
+    // Failed calls per account whose judgement the account has not given yet: not leased here while
+    // any is pending (a count, not a flag: two failures and one judgement must not re-admit it).
+    private readonly ConcurrentDictionary<string, int> _withdrawn = new();
+    // Leases granted here and not yet returned, per account: part of the account's in-flight figure.
+    private readonly ConcurrentDictionary<string, int> _inFlight = new();
     private int _turn;
 
     /// <summary>An account the broker may lease: its credential, and when a cooldown it is in ends.</summary>
@@ -35,17 +38,29 @@ public sealed class LeaseBroker
         for (var i = 0; i < ready.Length; i++)
         {
             var account = ready[(int)((uint)Interlocked.Increment(ref _turn) % (uint)ready.Length)];
-            if (excluded.Contains(account.EntityId) || account.CooldownUntil > now || _withdrawn.ContainsKey(account.EntityId)) continue;
+            if (excluded.Contains(account.EntityId) || account.CooldownUntil > now || IsWithdrawn(account.EntityId)) continue;
+            _inFlight.AddOrUpdate(account.EntityId, 1, static (_, n) => n + 1);
             return new Lease(Guid.NewGuid().ToString("N"), account.EntityId, account.Name, account.Credential) { Local = true };
         }
         return null;
     }
 
-    /// <summary>A call on this account failed: the next ones ask the actors until the account has decided what it means.</summary>
-    public void Withdraw(string entityId) => _withdrawn[entityId] = 0;
+    /// <summary>True for the outcomes that withdraw an account until it has judged them (every failure but the client's own).</summary>
+    public static bool Withdraws(CallOutcome outcome) => outcome.Kind is not (OutcomeKind.Success or OutcomeKind.ClientError or OutcomeKind.Cancelled);
 
-    /// <summary>The account has answered the failure's report: its snapshot in the view is current again.</summary>
-    public void Restore(string entityId) => _withdrawn.TryRemove(entityId, out _);
+    /// <summary>A call on this account failed: the next ones ask the actors until the account has decided what it means.</summary>
+    public void Withdraw(string entityId) => _withdrawn.AddOrUpdate(entityId, 1, static (_, n) => n + 1);
+
+    /// <summary>The account has answered one failure's report: once every one is answered, its snapshot in the view is current again.</summary>
+    public void Restore(string entityId) => _withdrawn.AddOrUpdate(entityId, 0, static (_, n) => Math.Max(0, n - 1));
+
+    private bool IsWithdrawn(string entityId) => _withdrawn.TryGetValue(entityId, out var pending) && pending > 0;
+
+    /// <summary>A lease granted here is over (whatever its outcome).</summary>
+    public void Returned(string entityId) => _inFlight.AddOrUpdate(entityId, 0, static (_, n) => Math.Max(0, n - 1));
+
+    /// <summary>Leases granted here on this account and not yet returned.</summary>
+    public int InFlight(string entityId) => _inFlight.TryGetValue(entityId, out var n) ? n : 0;
 
     public void CountSuccess(string entityId) => _successes.AddOrUpdate(entityId, 1, static (_, n) => n + 1);
 

@@ -4,10 +4,15 @@ namespace Router.Actors.Providers;
 
 // Messages of ProviderActor.
 
-/// <summary>Ask for a lease on one of this provider's accounts, skipping <paramref name="Excluded"/>.
-/// Answer: LeaseGranted or NoAccountAvailable. <paramref name="Prefer"/> asks for one account first
-/// (the retry after a 401 goes back to the account that renewed its token).</summary>
-public sealed record RequestLease(IReadOnlySet<string> Excluded, string? Prefer = null);
+/// <summary>
+/// Tell: a lease on one of this provider's accounts is wanted, skipping <paramref name="Excluded"/>.
+/// The provider answers the sender once, with LeaseGranted or NoAccountAvailable carrying the same
+/// <paramref name="CorrelationId"/>; it stops trying accounts after <paramref name="Within"/> (the
+/// requester's remaining wait). <paramref name="Prefer"/> asks for one account first (the retry after
+/// a 401 goes back to the account that renewed its token). A requester that no longer waits returns
+/// a grant it still receives at once (CallFinished with CallOutcome.Cancelled).
+/// </summary>
+public sealed record RequestLease(IReadOnlySet<string> Excluded, string? Prefer = null, long CorrelationId = 0, TimeSpan? Within = null);
 
 /// <summary>The roster changed: someone signed in (Joined) or out (Left). The provider applies it at once,
 /// answers AccountsUpdated, and reads the whole roster again.</summary>
@@ -16,9 +21,10 @@ public sealed record RosterChanged(RosterMember? Joined = null, string? Left = n
 public sealed record AccountsUpdated(string Provider);
 
 /// <summary>Why no account could take the call; RetryAt is the earliest end of a cooldown.</summary>
-public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null, string? Detail = null);
+public sealed record NoAccountAvailable(string Provider, NoAccountReason Reason, DateTimeOffset? RetryAt = null, string? Detail = null, long CorrelationId = 0);
 
-public enum NoAccountReason { CoolingDown, Unauthenticated, Busy, Unavailable, NoAccounts }
+/// <summary>NoAnswer: no account answered within the requester's wait (a slow token renewal, an account that is down).</summary>
+public enum NoAccountReason { CoolingDown, Unauthenticated, Busy, Unavailable, NoAccounts, NoAnswer }
 
 /// <summary>Tell: the call made with a lease is over. The provider forwards it to the account.</summary>
 public sealed record CallFinished(Lease Lease, CallOutcome Outcome);

@@ -46,8 +46,6 @@ internal sealed class AnthropicStreamDecoder : IStreamDecoder
                 Completed = true;
                 return [new MessageFinished(_finish, AnthropicResponses.DecodeUsage(_usage))];
             case "error":
-                // An error event ends the stream: nothing follows it, so it counts as the end marker.
-                Completed = true;
                 return [new StreamFailed(AnthropicErrors.Decode(500, data))];
             default:
                 return [];

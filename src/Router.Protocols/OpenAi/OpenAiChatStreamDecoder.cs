@@ -27,11 +27,7 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
         }
         if (JsonRead.TryParse(item.Data) is not JsonObject chunk) return [];
         if (chunk["error"] is JsonObject error)
-        {
-            // An error chunk ends the stream (no [DONE] follows it), so it counts as the end marker.
-            Completed = true;
             return [new StreamFailed(OpenAiErrors.Decode(500, error))];
-        }
 
         var events = new List<StreamEvent>();
         if (!_started)

@@ -40,7 +40,6 @@ internal sealed class ResponsesStreamDecoder : IStreamDecoder
             case "error":
                 return [new StreamFailed(OpenAiErrors.Decode(500, new JsonObject { ["message"] = JsonRead.Str(data, "message"), ["code"] = JsonRead.Str(data, "code") }))];
             case "response.failed":
-                Completed = true;
                 var error = data["response"]?["error"] as JsonObject ?? new JsonObject { ["message"] = "The upstream response failed." };
                 return [new StreamFailed(OpenAiErrors.Decode(502, error))];
             default:

@@ -40,7 +40,7 @@ public sealed class AccountActorTests() : TestKit(Config)
         Assert.DoesNotContain("sk-test", lease.ToString());
 
         account.Tell(new ReportOutcome(spec.EntityId, lease.LeaseId, CallOutcome.Success));
-        Assert.Equal(0, ExpectMsg<AccountSnapshot>().InFlight);
+        Assert.Equal(0, ExpectMsg<OutcomeRecorded>().Snapshot.InFlight);
         Lease(account, spec);
     }
 
@@ -53,7 +53,7 @@ public sealed class AccountActorTests() : TestKit(Config)
 
         var lease = Lease(account, spec);
         account.Tell(new ReportOutcome(spec.EntityId, lease.LeaseId, new CallOutcome(OutcomeKind.RateLimited, TimeSpan.FromSeconds(42))));
-        var snapshot = ExpectMsg<AccountSnapshot>();
+        var snapshot = ExpectMsg<OutcomeRecorded>().Snapshot;
         Assert.Equal(now.AddSeconds(42), snapshot.CooldownUntil);
 
         account.Tell(new AcquireLease(spec.EntityId));
@@ -72,7 +72,7 @@ public sealed class AccountActorTests() : TestKit(Config)
 
         account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, new CallOutcome(OutcomeKind.RateLimited)));
 
-        Assert.Equal(now.AddSeconds(30), ExpectMsg<AccountSnapshot>().CooldownUntil);
+        Assert.Equal(now.AddSeconds(30), ExpectMsg<OutcomeRecorded>().Snapshot.CooldownUntil);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class AccountActorTests() : TestKit(Config)
 
         account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, new CallOutcome(OutcomeKind.Unauthorized)));
 
-        Assert.Equal(AccountHealth.Unauthenticated, ExpectMsg<AccountSnapshot>().Health);
+        Assert.Equal(AccountHealth.Unauthenticated, ExpectMsg<OutcomeRecorded>().Snapshot.Health);
         account.Tell(new AcquireLease(spec.EntityId));
         Assert.Equal(DenyReason.Unauthenticated, ExpectMsg<LeaseDenied>().Reason);
     }
@@ -99,16 +99,16 @@ public sealed class AccountActorTests() : TestKit(Config)
         for (var i = 1; i <= 3; i++)
         {
             account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, transient));
-            Assert.Equal(i < 3 ? AccountHealth.Healthy : AccountHealth.Degraded, ExpectMsg<AccountSnapshot>().Health);
+            Assert.Equal(i < 3 ? AccountHealth.Healthy : AccountHealth.Degraded, ExpectMsg<OutcomeRecorded>().Snapshot.Health);
         }
 
         account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, CallOutcome.Success));
-        Assert.Equal(AccountHealth.Healthy, ExpectMsg<AccountSnapshot>().Health);
+        Assert.Equal(AccountHealth.Healthy, ExpectMsg<OutcomeRecorded>().Snapshot.Health);
 
         for (var i = 0; i < 3; i++)
         {
             account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, transient));
-            ExpectMsg<AccountSnapshot>();
+            ExpectMsg<OutcomeRecorded>();
         }
         now += AccountState.DegradedFor + TimeSpan.FromSeconds(1);
         account.Tell(new GetAccountStatus(spec.EntityId));
@@ -124,7 +124,7 @@ public sealed class AccountActorTests() : TestKit(Config)
         for (var i = 0; i < 5; i++)
         {
             account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, i % 2 == 0 ? CallOutcome.ClientError : CallOutcome.Cancelled));
-            Assert.Equal(AccountHealth.Healthy, ExpectMsg<AccountSnapshot>().Health);
+            Assert.Equal(AccountHealth.Healthy, ExpectMsg<OutcomeRecorded>().Snapshot.Health);
         }
     }
 
@@ -135,7 +135,7 @@ public sealed class AccountActorTests() : TestKit(Config)
         var spec = Spec(key: "sk-recover");
         var first = Start(spec, () => now);
         first.Tell(new ReportOutcome(spec.EntityId, Lease(first, spec).LeaseId, new CallOutcome(OutcomeKind.RateLimited, TimeSpan.FromMinutes(10))));
-        ExpectMsg<AccountSnapshot>();
+        ExpectMsg<OutcomeRecorded>();
         Watch(first);
         Sys.Stop(first);
         ExpectTerminated(first);
@@ -152,7 +152,7 @@ public sealed class AccountActorTests() : TestKit(Config)
         var spec = Spec(key: "sk-crash");
         var account = Sys.ActorOf(AccountActor.PropsFor(spec, TimeSpan.FromMinutes(5)));
         account.Tell(new ReportOutcome(spec.EntityId, Lease(account, spec).LeaseId, new CallOutcome(OutcomeKind.Unauthorized)));
-        ExpectMsg<AccountSnapshot>();
+        ExpectMsg<OutcomeRecorded>();
 
         // A malformed message (no outcome) makes the actor throw: the backoff supervisor restarts it.
         EventFilter.Exception<NullReferenceException>().ExpectOne(() => account.Tell(new ReportOutcome(spec.EntityId, "x", null!)));

@@ -112,11 +112,11 @@ public sealed class RoutingRulesTests
         Assert.Equal(429, rateLimited.Error.Status);
         Assert.Equal(TimeSpan.FromSeconds(7), rateLimited.RetryAfter);
 
-        Assert.Equal(502, FailureSummary.ToAnswer("m", [new("p#1", FailureKind.RateLimited, "429"), new("q#1", FailureKind.Upstream, "HTTP 500")], Now).Error.Status);
-        Assert.Equal(504, FailureSummary.ToAnswer("m", [new("p#1", FailureKind.Upstream, "HTTP 500"), new("q#1", FailureKind.Timeout, "slow")], Now).Error.Status);
+        Assert.Equal(502, FailureSummary.ToAnswer("m", [new("p#1", FailureKind.RateLimited, "429"), new("q#1", FailureKind.Status, "HTTP 500")], Now).Error.Status);
+        Assert.Equal(504, FailureSummary.ToAnswer("m", [new("p#1", FailureKind.Status, "HTTP 500"), new("q#1", FailureKind.Timeout, "slow")], Now).Error.Status);
         Assert.Equal(503, FailureSummary.ToAnswer("m", [new("p", FailureKind.Unauthenticated, "refused")], Now).Error.Status);
         Assert.Equal(503, FailureSummary.ToAnswer("m", [], Now).Error.Status);
-        Assert.Contains("p#1: HTTP 500", FailureSummary.ToAnswer("m", [new("p#1", FailureKind.Upstream, "HTTP 500")], Now).Error.Message);
+        Assert.Contains("p#1: HTTP 500", FailureSummary.ToAnswer("m", [new("p#1", FailureKind.Status, "HTTP 500")], Now).Error.Message);
     }
 
     [Fact]
