@@ -17,6 +17,8 @@ public sealed class RouterUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
     public RouterConfig Config { get; }
     public CapturedLog Log { get; }
+    /// <summary>The router's services (its actor system, for tests that reach into it).</summary>
+    public IServiceProvider Services => _app.Services;
 
     private RouterUnderTest(WebApplication app, RouterConfig config, CapturedLog log)
     {

@@ -41,6 +41,50 @@ public static class WireReplies
     /// <summary>Drops the connection without an answer.</summary>
     public static FakeUpstream.Reply Drop => (c, _) => { c.Abort(); return Task.CompletedTask; };
 
+    /// <summary>Sends the answer's status and headers, then resets the connection before the first body byte.</summary>
+    public static FakeUpstream.Reply HeadersThenDrop(string contentType) => async (c, _) =>
+    {
+        c.Response.StatusCode = 200;
+        c.Response.ContentType = contentType;
+        await c.Response.StartAsync();
+        await c.Response.Body.FlushAsync();
+        await LetItArrive(c);
+        c.Abort();
+    };
+
+    /// <summary>Sends the start of a body, then resets the connection.</summary>
+    public static FakeUpstream.Reply PartThenDrop(string contentType, string part) => async (c, _) =>
+    {
+        await WritePart(c, contentType, part);
+        await LetItArrive(c);
+        c.Abort();
+    };
+
+    /// <summary>Sends the start of a body, then says nothing more (until the client gives up).</summary>
+    public static FakeUpstream.Reply PartThenHang(string contentType, string part) => async (c, b) =>
+    {
+        await WritePart(c, contentType, part);
+        await Hang(c, b);
+    };
+
+    /// <summary>The given SSE frames, then silence (until the client gives up).</summary>
+    public static FakeUpstream.Reply SseThenHang(IEnumerable<string> frames) => async (c, b) =>
+    {
+        await Sse(frames)(c, b);
+        await Hang(c, b);
+    };
+
+    private static async Task WritePart(HttpContext c, string contentType, string part)
+    {
+        c.Response.StatusCode = 200;
+        c.Response.ContentType = contentType;
+        await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(part));
+        await c.Response.Body.FlushAsync();
+    }
+
+    // A reset discards data still in flight: give what was written a moment to reach the peer.
+    private static Task LetItArrive(HttpContext c) => Task.Delay(200, c.RequestAborted).ContinueWith(_ => { });
+
     public static string Frame(string data) => $"data: {data}\n\n";
 
     public static string Frame(string eventName, string data) => $"event: {eventName}\ndata: {data}\n\n";
