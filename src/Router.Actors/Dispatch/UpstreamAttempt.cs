@@ -29,7 +29,9 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
     {
         var (upstream, model) = provider.Upstream.For(plan.UpstreamModel);
         var passThrough = ReferenceEquals(upstream.Format, call.ClientFormat);
-        var masker = CredentialMasker.For(lease, provider.Definition.Config.Headers);
+        // Made only when an upstream body may reach the client unread by the router (errors, streams).
+        CredentialMasker? masker = null;
+        CredentialMasker Masker() => masker ??= CredentialMasker.For(lease, provider.Definition.Config.Headers);
         var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         cts.CancelAfter(limit);
         HttpResponseMessage? response = null;
@@ -52,7 +54,7 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
             if (!response.IsSuccessStatusCode)
             {
                 // The client may see this body: masked before anything else reads it.
-                var errorBody = masker.Apply(await response.Content.ReadAsByteArrayAsync(cts.Token));
+                var errorBody = Masker().Apply(await response.Content.ReadAsByteArrayAsync(cts.Token));
                 var outcome = UpstreamStatus.Classify(status, response.Headers, DateTimeOffset.UtcNow);
                 Finish(outcome);
                 if (outcome.Kind != OutcomeKind.ClientError)
@@ -71,7 +73,7 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
             }
 
             var usage = new UsageTap();
-            var frames = await OpenStreamAsync(call, upstream.Format, passThrough, response, cts, masker, Finish, usage, clientAborted);
+            var frames = await OpenStreamAsync(call, upstream.Format, passThrough, response, cts, Masker(), Finish, usage, clientAborted);
             if (frames is null)
             {
                 Finish(new CallOutcome(OutcomeKind.Transient, Detail: "stream failed before its first event"));

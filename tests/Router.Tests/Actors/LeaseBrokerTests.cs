@@ -55,4 +55,31 @@ public sealed class LeaseBrokerTests
         Assert.Equal(0, broker.TakeSuccesses("a"));
         Assert.Equal([("b", 1)], broker.TakeAllSuccesses());
     }
+
+    [Fact]
+    public void Withdrawals_are_counted_two_failures_need_two_judgements()
+    {
+        var broker = With(new("p#1-a", "p#1", "key-1", null));
+        broker.Withdraw("p#1-a");
+        broker.Withdraw("p#1-a");
+
+        broker.Restore("p#1-a");
+        Assert.Null(broker.TryLease(new HashSet<string>(), Now));
+        broker.Restore("p#1-a");
+        Assert.NotNull(broker.TryLease(new HashSet<string>(), Now));
+    }
+
+    [Fact]
+    public void Broker_leases_count_in_flight_until_returned()
+    {
+        var broker = With(new("p#1-a", "p#1", "key-1", null));
+        broker.TryLease(new HashSet<string>(), Now);
+        broker.TryLease(new HashSet<string>(), Now);
+        Assert.Equal(2, broker.InFlight("p#1-a"));
+
+        broker.Returned("p#1-a");
+        broker.Returned("p#1-a");
+        broker.Returned("p#1-a"); // one too many never goes below zero
+        Assert.Equal(0, broker.InFlight("p#1-a"));
+    }
 }

@@ -27,6 +27,13 @@ public static class GeminiWire
         return Sse(list.Select((p, i) => GoogleFrame(Chunk([new JsonObject { ["text"] = p }], i == list.Count - 1 ? "STOP" : null, withUsage: i == list.Count - 1))));
     }
 
+    /// <summary>A stream that starts a text answer, then fails with Gemini's in-stream error chunk.</summary>
+    public static FakeUpstream.Reply StreamThenError(string firstPiece) => Sse(
+    [
+        GoogleFrame(Chunk([new JsonObject { ["text"] = firstPiece }], null, withUsage: false)),
+        "data: " + Compact(new JsonObject { ["error"] = new JsonObject { ["code"] = 503, ["message"] = "The model is overloaded. Please try again later.", ["status"] = "UNAVAILABLE" } }) + "\r\n\r\n",
+    ]);
+
     public static FakeUpstream.Reply StreamFunctionCall(string name, JsonObject args) => Sse(
     [
         GoogleFrame(Chunk([new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = args.DeepClone() } }], "STOP", withUsage: true)),

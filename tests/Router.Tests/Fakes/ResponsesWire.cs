@@ -37,6 +37,17 @@ public static class ResponsesWire
         return Sse(events.Frames);
     }
 
+    /// <summary>A stream that starts a text answer, then fails with Responses' error event.</summary>
+    public static FakeUpstream.Reply StreamThenError(string firstPiece)
+    {
+        var events = new Events();
+        events.Start();
+        events.Add("response.output_item.added", new() { ["output_index"] = 0, ["item"] = new JsonObject { ["id"] = "msg_1", ["type"] = "message", ["status"] = "in_progress", ["content"] = new JsonArray(), ["role"] = "assistant" } });
+        events.Add("response.output_text.delta", new() { ["item_id"] = "msg_1", ["output_index"] = 0, ["content_index"] = 0, ["delta"] = firstPiece, ["logprobs"] = new JsonArray() });
+        events.Add("error", new() { ["code"] = "server_error", ["message"] = "The server had an error while processing your request.", ["param"] = null });
+        return Sse(events.Frames);
+    }
+
     public static FakeUpstream.Reply StreamFunctionCall(string callId, string name, IEnumerable<string> argumentPieces)
     {
         var events = new Events();
