@@ -15,6 +15,7 @@ public sealed class AccountChooser
         var candidates = accounts
             .Where(a => !excluded.Contains(a.EntityId) && IsUsable(a, now))
             .OrderBy(a => a.Health == AccountHealth.Healthy ? 0 : 1)
+            .ThenBy(a => a.Health == AccountHealth.Unauthenticated ? 0 : 1) // a due probe goes first among the unhealthy, or it might never run
             .ThenBy(a => a.InFlight)
             .ToList();
         if (candidates.Count == 0) return null;
@@ -24,6 +25,7 @@ public sealed class AccountChooser
         return ties[(int)((uint)_turn++ % (uint)ties.Count)];
     }
 
+    /// <summary>Not cooling down, and not unauthenticated unless its probe is due and not already running.</summary>
     public static bool IsUsable(AccountSnapshot a, DateTimeOffset now) =>
-        a.Health != AccountHealth.Unauthenticated && !(a.CooldownUntil is { } until && until > now);
+        (a.Health != AccountHealth.Unauthenticated || (a.NextProbeAt <= now && a.InFlight == 0)) && !(a.CooldownUntil is { } until && until > now);
 }
