@@ -3,7 +3,7 @@ using Router.Actors.Accounts;
 namespace Router.Actors.Providers;
 
 /// <summary>
-/// Picks the account for the next call: healthy before degraded, then the fewest calls in flight,
+/// Picks the account for the next call: an unauthenticated API-key account whose probe is due, then healthy before degraded, then the fewest calls in flight,
 /// then round robin among equals. Accounts cooling down or unauthenticated are not candidates.
 /// </summary>
 public sealed class AccountChooser
@@ -14,8 +14,8 @@ public sealed class AccountChooser
     {
         var candidates = accounts
             .Where(a => !excluded.Contains(a.EntityId) && IsUsable(a, now))
-            .OrderBy(a => a.Health == AccountHealth.Healthy ? 0 : 1)
-            .ThenBy(a => a.Health == AccountHealth.Unauthenticated ? 0 : 1) // a due probe goes first among the unhealthy, or it might never run
+            // A due probe goes first (else it would wait for every healthy account to be busy); a refusal fails over.
+            .OrderBy(a => a.Health switch { AccountHealth.Unauthenticated => 0, AccountHealth.Healthy => 1, _ => 2 })
             .ThenBy(a => a.InFlight)
             .ToList();
         if (candidates.Count == 0) return null;
