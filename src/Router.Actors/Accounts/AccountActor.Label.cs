@@ -6,8 +6,9 @@ namespace Router.Actors.Accounts;
 
 /// <summary>
 /// The label of a signed-in account (`{provider}#{n}`, n from the roster in order of sign-in): what its
-/// leases, snapshots and log lines name it by, never its email or session id. A sign-in brings the label;
-/// an account that starts without one (after a restart) asks its provider's roster.
+/// leases, snapshots and log lines name it by, never its email or session id. A sign-in brings the label
+/// and the account persists it; an account that recovers without one (signed in before labels existed)
+/// asks its provider's roster.
 /// </summary>
 public sealed partial class AccountActor
 {
@@ -15,14 +16,19 @@ public sealed partial class AccountActor
 
     private void Relabel(string? label)
     {
-        if (label is not null && label != _spec.Name) _spec = _spec with { Name = label };
+        if (label is null || label == _state.Label) return;
+        _spec = _spec with { Name = label };
+        Persist(new AccountLabelled(label), e => _state = _state.Apply(e));
     }
 
-    private void AskRosterForLabel()
+    private void RecoverLabel()
     {
-        if (!_spec.LabelFromRoster || !ActorRegistry.For(Context.System).TryGet<RosterRegion>(out var roster)) return;
-        roster.Ask<RosterMembers>(new GetRoster(_spec.Provider), RosterAskTimeout)
-            .PipeTo(Self, failure: _ => new RosterMembers("", []));
+        if (_spec.Tokens is null) return;
+        if (_state.Label is { } label)
+            _spec = _spec with { Name = label };
+        else if (_spec.LabelFromRoster && ActorRegistry.For(Context.System).TryGet<RosterRegion>(out var roster))
+            roster.Ask<RosterMembers>(new GetRoster(_spec.Provider), RosterAskTimeout)
+                .PipeTo(Self, failure: _ => new RosterMembers("", []));
     }
 
     private void OnRoster(RosterMembers roster)

@@ -26,7 +26,7 @@ public sealed partial class AccountActor
             _state = _state with { Credential = new Credential(_spec.Credential, Identity: _spec.Identity) };
         ScheduleRenewal();
         ProbeAtStart();
-        AskRosterForLabel();
+        RecoverLabel();
         base.OnReplaySuccess();
     }
 

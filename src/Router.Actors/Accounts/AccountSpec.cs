@@ -29,10 +29,14 @@ public sealed record AccountSpec(
     /// most an hour). Null for accounts that sign in: they renew their token instead.</summary>
     public TimeSpan? ProbeAfter { get; init; }
 
-    /// <summary>An account that signs in, one per identity (an email, a session id): `{provider}@{identity}`.
-    /// Its label comes from the roster once the account knows it (<paramref name="label"/> when known already).</summary>
+    /// <summary>An account that signs in, one per identity (an email, a session id). Its label comes from the
+    /// roster once the account knows it (<paramref name="label"/> when known already).</summary>
     public static AccountSpec SignedIn(string provider, string identity, int maxInFlight, TimeSpan defaultCooldown, TokenPolicy tokens, string seed = "", string? label = null) =>
-        new(provider, SignedInEntityId(provider, identity), label ?? UnnumberedLabel(provider), seed, maxInFlight, defaultCooldown, tokens);
+        SignedInEntity(provider, SignedInEntityId(provider, identity), maxInFlight, defaultCooldown, tokens, seed, label) with { Identity = identity };
+
+    /// <summary>A signed-in account known by its entity id only (the shard region starts it): its identity is in its stored credential.</summary>
+    public static AccountSpec SignedInEntity(string provider, string entityId, int maxInFlight, TimeSpan defaultCooldown, TokenPolicy tokens, string seed = "", string? label = null) =>
+        new(provider, entityId, label ?? UnnumberedLabel(provider), seed, maxInFlight, defaultCooldown, tokens);
 
     public static string Label(string provider, int number) => $"{provider}#{number}";
 
@@ -42,10 +46,13 @@ public sealed record AccountSpec(
     /// <summary>True for a signed-in account whose label the roster gives.</summary>
     public bool LabelFromRoster => Tokens is not null && Name == UnnumberedLabel(Provider);
 
-    /// <summary>The identity of an account that signs in (the part after '@'); null for an API-key account.</summary>
-    public string? Identity => Tokens is null ? null : EntityId[(Provider.Length + 1)..];
+    /// <summary>The identity of an account that signs in, when the spec was made from it; null for an API-key account.</summary>
+    public string? Identity { get; init; }
 
-    public static string SignedInEntityId(string provider, string identity) => $"{provider}@{identity}";
+    /// <summary>`{provider}@{fingerprint of the identity}`: entity ids end up in actor paths, hence in log lines,
+    /// so they carry no email or session id. (Accounts signed in before this kept `{provider}@{identity}`.)</summary>
+    public static string SignedInEntityId(string provider, string identity) =>
+        $"{provider}@{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16]}";
 
     public override string ToString() => $"AccountSpec {{ {Name} }}";
 

@@ -18,6 +18,9 @@ public sealed record SignedOut(string Reason) : IAccountEvent;
 /// <summary>An unauthenticated API-key account tries its key again at <paramref name="At"/>; the wait after that doubles.</summary>
 public sealed record ProbeScheduled(DateTimeOffset At, TimeSpan Backoff) : IAccountEvent;
 
+/// <summary>A signed-in account learned its label (`{provider}#{n}`) from the roster.</summary>
+public sealed record AccountLabelled(string Label) : IAccountEvent;
+
 /// <summary>An operator reset the account: healthy, no cooldown, no probe pending.</summary>
 public sealed record AccountReset(string Reason) : IAccountEvent;
 
@@ -40,6 +43,8 @@ public sealed record AccountState
     /// <summary>The signed-in credential (null for API-key accounts, which take theirs from config).</summary>
     public Credential? Credential { get; init; }
     public bool IsSignedOut { get; init; }
+    /// <summary>A signed-in account's label, given by the roster (API-key accounts take theirs from config).</summary>
+    public string? Label { get; init; }
     /// <summary>When an unauthenticated API-key account may try its key again (one call, the probe).</summary>
     public DateTimeOffset? NextProbeAt { get; init; }
     /// <summary>The wait that led to <see cref="NextProbeAt"/>: a refused probe waits twice as long.</summary>
@@ -66,6 +71,7 @@ public sealed record AccountState
             ProbeBackoff = h.Health == AccountHealth.Unauthenticated ? ProbeBackoff : null,
         },
         ProbeScheduled p => this with { NextProbeAt = p.At, ProbeBackoff = p.Backoff },
+        AccountLabelled l => this with { Label = l.Label },
         AccountReset r => this with
         {
             Health = AccountHealth.Healthy, HealthReason = r.Reason, DegradedUntil = null, CooldownUntil = null,

@@ -30,10 +30,11 @@ public sealed record ProviderDefinition(
         _ => null,
     };
 
-    /// <summary>The spec of a signed-in account of this provider (entity id `{name}@{identity}`), or null.</summary>
+    /// <summary>The spec of a signed-in account of this provider (entity id `{name}@...`), or null.</summary>
     public AccountSpec? SignedInAccount(string entityId) =>
         Tokens is not null && DisabledReason is null && entityId.StartsWith(Name + "@", StringComparison.Ordinal)
-            ? Accounts.FirstOrDefault(a => a.EntityId == entityId) ?? SignedIn(entityId[(Name.Length + 1)..])
+            ? Accounts.FirstOrDefault(a => a.EntityId == entityId)
+                ?? AccountSpec.SignedInEntity(Name, entityId, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens)
             : null;
 
     public AccountSpec SignedIn(string identity, string seed = "", string? label = null) =>
