@@ -46,6 +46,7 @@ public static class RouterHost
         builder.Services.AddHostedService<GracefulDrain>();
 
         var app = builder.Build();
+        app.UseRequestLog(); // outside the exception handler: it logs the 500 the handler writes
         app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
         InferenceEndpoints.Map(app);
         ModelsEndpoint.Map(app);

@@ -26,6 +26,8 @@ public sealed partial class AccountActor
         if (_spec.Tokens is not null && _state.Credential is null && !_state.IsSignedOut && _spec.Credential.Length > 0)
             _state = _state with { Credential = new Credential(_spec.Credential, Identity: _spec.Identity) };
         ScheduleRenewal();
+        ProbeAtStart();
+        RecoverLabel();
         base.OnReplaySuccess();
     }
 
@@ -89,7 +91,11 @@ public sealed partial class AccountActor
         }
     }
 
-    private void OnStoreCredential(StoreCredential command) => Store(command.Credential, "signed in", Sender);
+    private void OnStoreCredential(StoreCredential command)
+    {
+        Relabel(command.Label);
+        Store(command.Credential, "signed in", Sender);
+    }
 
     /// <summary>Persists a new credential (healthy again if it was not), mirrors it to its token file, re-arms the timer.</summary>
     private void Store(Credential credential, string why, IActorRef? replyTo)

@@ -17,7 +17,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SnapshotEvery = TimeSpan.FromSeconds(30);
 
-    private readonly AccountSpec _spec;
+    private AccountSpec _spec; // its Name changes once: when a signed-in account learns its label
     private readonly TimeSpan _leaseLifetime;
     private readonly Func<DateTimeOffset> _clock;
     private readonly Dictionary<string, LeaseRecord> _leases = new();
@@ -48,6 +48,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         Command<RenewalFinished>(OnRenewalFinished);
         Command<RenewNow>(OnRenewNow);
         Command<GetAccountStatus>(_ => Sender.Tell(Snapshot()));
+        Command<ResetAccount>(_ => OnReset());
+        Command<RosterMembers>(OnRoster);
         Command<SweepLeases>(_ => SweepExpiredLeases());
         Command<SaveCounters>(_ => SaveCountersIfDirty());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -101,7 +103,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         var now = _clock();
         if (_spec.Tokens is not null && _state.Credential?.AccessToken is null)
             return new LeaseDenied(_spec.EntityId, DenyReason.Unauthenticated, Snapshot());
-        if (_state.Health == AccountHealth.Unauthenticated)
+        if (_state.Health == AccountHealth.Unauthenticated && !ProbeAllowed(now))
             return new LeaseDenied(_spec.EntityId, DenyReason.Unauthenticated, Snapshot());
         if (_state.IsCoolingDown(now))
             return new LeaseDenied(_spec.EntityId, DenyReason.CoolingDown, Snapshot());
@@ -110,6 +112,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
         var id = Guid.NewGuid().ToString("N");
         _leases[id] = new LeaseRecord(now + _leaseLifetime, _credentialVersion);
+        NoteProbe(id);
         var lease = _spec.Tokens is null
             ? new Lease(id, _spec.EntityId, _spec.Name, _spec.Credential)
             : new Lease(id, _spec.EntityId, _spec.Name, _state.Credential!.AccessToken!, AccountHeaders(), Renewable: true);
@@ -122,7 +125,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         // A token account handles a 401 itself (renewal); every other outcome follows the ordinary rules.
         var events = _spec.Tokens is not null && TokenOutcome(report.Outcome, leased)
             ? []
-            : _state.Decide(report.Outcome, _clock(), _spec.DefaultCooldown);
+            : _state.Decide(report.Outcome, _clock(), _spec.DefaultCooldown, _spec.ProbeAfter);
         _state = _state.Count(report.Outcome);
         _countersDirty = true;
         if (events.Count == 0)
@@ -174,7 +177,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         return new AccountSnapshot(
             _spec.EntityId, _spec.Name, _state.EffectiveHealth(now), _state.HealthReason,
             _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters, ++_version,
-            _state.Credential?.Identity, _state.Credential?.ExpiresAt);
+            _state.Credential?.Identity, _state.Credential?.ExpiresAt, NextProbe());
     }
 
     private static string Describe(IAccountEvent e) => e switch
@@ -183,6 +186,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         HealthChanged h => $"now {h.Health.ToString().ToLowerInvariant()} ({h.Reason})",
         CredentialStored c => $"token stored (expires {c.Credential.ExpiresAt:O})",
         SignedOut => "signed out",
+        ProbeScheduled p => $"tries its key again at {p.At:O}",
+        AccountReset r => r.Reason,
         _ => e.GetType().Name,
     };
 

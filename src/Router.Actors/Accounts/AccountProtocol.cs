@@ -27,11 +27,14 @@ public sealed record ReportSuccesses(string EntityId, int Count) : IAccountComma
 public sealed record GetAccountStatus(string EntityId) : IAccountCommand;
 
 /// <summary>Sign in (or sign in again): store a credential; the account renews its token when it needs to.
-/// Answer: AccountSnapshot once the credential is persisted.</summary>
-public sealed record StoreCredential(string EntityId, Credential Credential) : IAccountCommand;
+/// Answer: AccountSnapshot once the credential is persisted. Label: the account's `{provider}#{n}` from the roster.</summary>
+public sealed record StoreCredential(string EntityId, Credential Credential, string? Label = null) : IAccountCommand;
 
 /// <summary>Sign out: forget the credential and remove its token file. Answer: AccountSnapshot.</summary>
 public sealed record SignOut(string EntityId) : IAccountCommand;
+
+/// <summary>An operator's reset: healthy again, no cooldown, no probe pending (a token account keeps its token). Answer: AccountSnapshot.</summary>
+public sealed record ResetAccount(string EntityId) : IAccountCommand;
 
 /// <summary>A credential and a slot, valid until the call reports its outcome or the lease expires.</summary>
 /// <param name="AccountHeaders">Per-account headers the upstream needs besides the credential (e.g. an account id).</param>
@@ -60,6 +63,9 @@ public sealed record LeaseDenied(string EntityId, DenyReason Reason, AccountSnap
 /// <summary>
 /// What an account tells about itself: no secrets. Version grows with every snapshot an account
 /// makes (across restarts too), so a reader can drop one that arrives after a newer one.
+/// Name is the account's label (`{provider}#{n}`); Identity (an email, a session id) is for the
+/// management and sign-in status endpoints only. NextProbeAt: when an unauthenticated API-key
+/// account tries its key again with one real call (null otherwise).
 /// </summary>
 public sealed record AccountSnapshot(
     string EntityId,
@@ -71,4 +77,5 @@ public sealed record AccountSnapshot(
     AccountCounters Counters,
     long Version = 0,
     string? Identity = null,
-    DateTimeOffset? TokenExpiresAt = null);
+    DateTimeOffset? TokenExpiresAt = null,
+    DateTimeOffset? NextProbeAt = null);

@@ -10,8 +10,9 @@ public interface IRosterCommand
     string Provider { get; }
 }
 
-/// <summary>Add (or keep) a signed-in account. Answer: RosterMembers.</summary>
-public sealed record JoinRoster(string Provider, string EntityId, string Identity) : IRosterCommand;
+/// <summary>Add (or keep) a signed-in account. Answer: RosterMembers. A new member takes the next number,
+/// at least <paramref name="FirstNumber"/> (numbers below it belong to configured accounts).</summary>
+public sealed record JoinRoster(string Provider, string EntityId, string Identity, int FirstNumber = 1) : IRosterCommand;
 
 /// <summary>Remove a signed-out account. Answer: RosterMembers.</summary>
 public sealed record LeaveRoster(string Provider, string EntityId) : IRosterCommand;
@@ -19,7 +20,11 @@ public sealed record LeaveRoster(string Provider, string EntityId) : IRosterComm
 /// <summary>Answer: RosterMembers.</summary>
 public sealed record GetRoster(string Provider) : IRosterCommand;
 
-public sealed record RosterMember(string EntityId, string Identity);
+/// <param name="Number">The account's number in its label `{provider}#{n}`: given in order of sign-in, never reused.</param>
+public sealed record RosterMember(string EntityId, string Identity, int Number = 0)
+{
+    public string Label(string provider) => AccountSpec.Label(provider, Number);
+}
 
 public sealed record RosterMembers(string Provider, IReadOnlyList<RosterMember> Members);
 
@@ -30,22 +35,27 @@ public sealed record RosterMembers(string Provider, IReadOnlyList<RosterMember> 
 public sealed class RosterActor : ReceivePersistentActor
 {
     private readonly Dictionary<string, RosterMember> _members = new();
+    // The highest number ever given: a number is never reused, so a label always names one account.
+    private int _lastNumber;
 
     public override string PersistenceId { get; }
 
     public RosterActor(string provider)
     {
         PersistenceId = "roster-" + provider;
-        Recover<MemberJoined>(e => _members[e.Member.EntityId] = e.Member);
+        Recover<MemberJoined>(Joined);
         Recover<MemberLeft>(e => _members.Remove(e.EntityId));
 
         Command<JoinRoster>(j =>
         {
-            var member = new RosterMember(j.EntityId, j.Identity);
-            if (_members.TryGetValue(j.EntityId, out var known) && known == member)
+            if (_members.TryGetValue(j.EntityId, out var known) && known.Identity == j.Identity)
                 Sender.Tell(Members(provider));
             else
-                Persist(new MemberJoined(member), e => { _members[e.Member.EntityId] = e.Member; Sender.Tell(Members(provider)); });
+                Persist(new MemberJoined(new RosterMember(j.EntityId, j.Identity, Math.Max(_lastNumber + 1, j.FirstNumber))), e =>
+                {
+                    Joined(e);
+                    Sender.Tell(Members(provider));
+                });
         });
         Command<LeaveRoster>(l =>
         {
@@ -55,6 +65,14 @@ public sealed class RosterActor : ReceivePersistentActor
                 Persist(new MemberLeft(l.EntityId), e => { _members.Remove(e.EntityId); Sender.Tell(Members(provider)); });
         });
         Command<GetRoster>(_ => Sender.Tell(Members(provider)));
+    }
+
+    /// <summary>Members who joined before numbers existed are numbered in the order they joined.</summary>
+    private void Joined(MemberJoined e)
+    {
+        var member = e.Member.Number > 0 ? e.Member : e.Member with { Number = _lastNumber + 1 };
+        _lastNumber = Math.Max(_lastNumber, member.Number);
+        _members[member.EntityId] = member;
     }
 
     private RosterMembers Members(string provider) =>

@@ -39,7 +39,7 @@ public static partial class ConfigLoader
     private static readonly string[] ClusterKeys = ["enabled", "hostname", "port", "seed_nodes"];
     private static readonly string[] ProviderKeys =
     [
-        "type", "enabled", "base_url", "api_keys", "headers", "models", "timeout", "max_in_flight", "cooldown", "accepts_images",
+        "type", "enabled", "base_url", "api_keys", "headers", "models", "timeout", "max_in_flight", "cooldown", "accepts_images", "probe_after",
         "oauth", "clerk", "service", "health_check", "account_header", "target_url", "login_url", "browser",
     ];
     private static readonly string[] ModelsKeys = ["routing", "aliases"];
@@ -302,6 +302,9 @@ public static partial class ConfigLoader
                         break;
                     case "cooldown":
                         config = config with { Cooldown = Int(e, 0, int.MaxValue, "a number of seconds >= 0") ?? config.Cooldown };
+                        break;
+                    case "probe_after":
+                        config = config with { ProbeAfter = Int(e, 1, 3600, "a number of seconds from 1 to 3600") ?? config.ProbeAfter };
                         break;
                     case "accepts_images":
                         config = config with { AcceptsImages = Bool(e) ?? config.AcceptsImages };

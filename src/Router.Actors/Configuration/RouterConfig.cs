@@ -82,6 +82,8 @@ public sealed record ProviderConfig
     public int MaxInFlight { get; init; }
     /// <summary>`cooldown`: seconds an account rests after a 429 that carries no Retry-After.</summary>
     public int Cooldown { get; init; } = 30;
+    /// <summary>`probe_after`: seconds before an API-key account refused with 401/403 tries its key again (doubling, at most an hour).</summary>
+    public double ProbeAfter { get; init; } = 60;
     /// <summary>`accepts_images`: false for a text-only upstream; requests with images skip it (400 when nothing else is routed).</summary>
     public bool AcceptsImages { get; init; } = true;
     /// <summary>`oauth:` (claude-oauth, chatgpt-oauth).</summary>

@@ -3,7 +3,7 @@ using Router.Actors.Accounts;
 namespace Router.Actors.Providers;
 
 /// <summary>
-/// Picks the account for the next call: healthy before degraded, then the fewest calls in flight,
+/// Picks the account for the next call: an unauthenticated API-key account whose probe is due, then healthy before degraded, then the fewest calls in flight,
 /// then round robin among equals. Accounts cooling down or unauthenticated are not candidates.
 /// </summary>
 public sealed class AccountChooser
@@ -14,7 +14,8 @@ public sealed class AccountChooser
     {
         var candidates = accounts
             .Where(a => !excluded.Contains(a.EntityId) && IsUsable(a, now))
-            .OrderBy(a => a.Health == AccountHealth.Healthy ? 0 : 1)
+            // A due probe goes first (else it would wait for every healthy account to be busy); a refusal fails over.
+            .OrderBy(a => a.Health switch { AccountHealth.Unauthenticated => 0, AccountHealth.Healthy => 1, _ => 2 })
             .ThenBy(a => a.InFlight)
             .ToList();
         if (candidates.Count == 0) return null;
@@ -24,6 +25,7 @@ public sealed class AccountChooser
         return ties[(int)((uint)_turn++ % (uint)ties.Count)];
     }
 
+    /// <summary>Not cooling down, and not unauthenticated unless its probe is due and not already running.</summary>
     public static bool IsUsable(AccountSnapshot a, DateTimeOffset now) =>
-        a.Health != AccountHealth.Unauthenticated && !(a.CooldownUntil is { } until && until > now);
+        (a.Health != AccountHealth.Unauthenticated || (a.NextProbeAt <= now && a.InFlight == 0)) && !(a.CooldownUntil is { } until && until > now);
 }

@@ -144,7 +144,7 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     private void Join(RosterMember member)
     {
         if (_view.ContainsKey(member.EntityId)) return;
-        _view[member.EntityId] = Assumed(member.EntityId, $"{_name}:{member.Identity}");
+        _view[member.EntityId] = Assumed(member.EntityId, member.Label(_name));
         AskStatus(member.EntityId);
     }
 

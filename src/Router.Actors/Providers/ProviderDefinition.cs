@@ -30,14 +30,15 @@ public sealed record ProviderDefinition(
         _ => null,
     };
 
-    /// <summary>The spec of a signed-in account of this provider (entity id `{name}@{identity}`), or null.</summary>
+    /// <summary>The spec of a signed-in account of this provider (entity id `{name}@...`), or null.</summary>
     public AccountSpec? SignedInAccount(string entityId) =>
         Tokens is not null && DisabledReason is null && entityId.StartsWith(Name + "@", StringComparison.Ordinal)
-            ? Accounts.FirstOrDefault(a => a.EntityId == entityId) ?? SignedIn(entityId[(Name.Length + 1)..])
+            ? Accounts.FirstOrDefault(a => a.EntityId == entityId)
+                ?? AccountSpec.SignedInEntity(Name, entityId, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens)
             : null;
 
-    public AccountSpec SignedIn(string identity, string seed = "") =>
-        AccountSpec.SignedIn(Name, identity, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens!, seed);
+    public AccountSpec SignedIn(string identity, string seed = "", string? label = null) =>
+        AccountSpec.SignedIn(Name, identity, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens!, seed, label);
 
     public static ProviderDefinition From(ProviderConfig config, HttpClient http, string authDir)
     {
@@ -58,10 +59,10 @@ public sealed record ProviderDefinition(
         if (Tokens is not null)
             // A ctonew session may come from config (clerk.cookie); LLMux accounts only from sign-ins.
             return Config.Clerk is { Cookie.Length: > 0 } clerk && ClerkSession.Parse(clerk.Cookie) is (string cookie, null)
-                ? [SignedIn(ClerkSession.SessionKey(cookie), cookie)]
+                ? [SignedIn(ClerkSession.SessionKey(cookie), cookie, AccountSpec.Label(Name, 1))]
                 : [];
         var keys = UpstreamFactory.NeedsNoKey(Config.Type) && Config.UsableKeys.Count == 0 ? [""] : Config.UsableKeys;
-        return keys.Select((key, i) => new AccountSpec(Config.Name, i + 1, key, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown))).ToList();
+        return keys.Select((key, i) => new AccountSpec(Config.Name, i + 1, key, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), TimeSpan.FromSeconds(Config.ProbeAfter))).ToList();
     }
 
     private static (TokenPolicy?, OAuthClient?) TokensFor(ProviderConfig config, HttpClient http, string authDir)

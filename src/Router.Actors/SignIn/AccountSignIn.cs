@@ -20,12 +20,17 @@ public sealed class AccountSignIn(IRequiredActor<AccountRegion> accounts, IRequi
 
     public async Task<AccountSnapshot> SignInAsync(ProviderHandle provider, string identity, Credential credential, CancellationToken cancellationToken)
     {
-        var spec = provider.Definition.SignedIn(identity);
-        var snapshot = await accounts.ActorRef.Ask<AccountSnapshot>(new StoreCredential(spec.EntityId, credential), AskTimeout, cancellationToken);
-        await roster.ActorRef.Ask<RosterMembers>(new JoinRoster(provider.Name, spec.EntityId, identity), AskTimeout, cancellationToken);
+        var entityId = provider.Definition.SignedIn(identity).EntityId;
+        // The roster numbers the account first: its label names it from its first log line on.
+        var configured = provider.Definition.Accounts;
+        var members = await roster.ActorRef.Ask<RosterMembers>(
+            new JoinRoster(provider.Name, entityId, identity, FirstNumber: configured.Count + 1), AskTimeout, cancellationToken);
+        var member = members.Members.First(m => m.EntityId == entityId);
+        var label = configured.FirstOrDefault(a => a.EntityId == entityId)?.Name ?? member.Label(provider.Name);
+        var snapshot = await accounts.ActorRef.Ask<AccountSnapshot>(new StoreCredential(entityId, credential, label), AskTimeout, cancellationToken);
         // Answer only once this node's provider routes to the new account.
         if (provider.Actor is { } actor)
-            await actor.Ask<AccountsUpdated>(new RosterChanged(Joined: new RosterMember(spec.EntityId, identity)), AskTimeout, cancellationToken);
+            await actor.Ask<AccountsUpdated>(new RosterChanged(Joined: member), AskTimeout, cancellationToken);
         return snapshot;
     }
 

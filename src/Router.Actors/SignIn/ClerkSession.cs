@@ -30,12 +30,24 @@ public sealed class ClerkSession(ClerkConfig config, HttpClient http, Func<DateT
         return (cookie, null);
     }
 
-    /// <summary>A stable, non-secret name for the session: its Clerk id when the cookie names one, else a fingerprint.</summary>
+    /// <summary>The longest Clerk id a session key keeps as it is.</summary>
+    public const int LongestSessionId = 64;
+
+    /// <summary>
+    /// A stable, non-secret name for the session (it names the account's entity): its Clerk id when the
+    /// cookie names a plain one (only [A-Za-z0-9_-], at most 64 characters), else `session-` and a fingerprint
+    /// of what the cookie says, so no path, control character or oversized claim ever reaches a name.
+    /// </summary>
     public static string SessionKey(string cookie)
     {
         var claims = Jwt.Payload(cookie);
-        return Jwt.StringClaim(claims, "sid") ?? Jwt.StringClaim(claims, "id") ?? "session-" + AccountSpec.Fingerprint(Jwt.StringClaim(claims, "rotating_token") ?? cookie);
+        var id = Jwt.StringClaim(claims, "sid") ?? Jwt.StringClaim(claims, "id");
+        if (id is not null && IsPlainId(id)) return id;
+        return "session-" + AccountSpec.Fingerprint(id ?? Jwt.StringClaim(claims, "rotating_token") ?? cookie);
     }
+
+    private static bool IsPlainId(string id) =>
+        id.Length is > 0 and <= LongestSessionId && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     public async Task<RenewOutcome> RenewAsync(Credential current, CancellationToken cancellationToken)
     {

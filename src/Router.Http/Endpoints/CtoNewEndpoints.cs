@@ -43,8 +43,8 @@ public static class CtoNewEndpoints
             return;
         }
         var session = ClerkSession.SessionKey(cookie);
-        await signIn.SignInAsync(provider, session, new Credential(cookie, Identity: session), context.RequestAborted);
-        await WriteAsync(context, 200, new JsonObject { ["status"] = "stored", ["provider"] = provider.Name, ["session"] = session });
+        var account = await signIn.SignInAsync(provider, session, new Credential(cookie, Identity: session), context.RequestAborted);
+        await WriteAsync(context, 200, new JsonObject { ["status"] = "stored", ["provider"] = provider.Name, ["account"] = account.Name, ["session"] = session });
     }
 
     private static async Task StatusAsync(HttpContext context, ManagementGuard guard, AccountSignIn signIn)

@@ -26,7 +26,7 @@ public static class InferenceEndpoints
             else
                 await FrontDoor.WriteErrorAsync(context, WireFormats.Gemini, new ErrorInfo(404, ErrorKind.NotFound,
                     "Unknown method: use models/{model}:generateContent, :streamGenerateContent or :countTokens."));
-        });
+        }).LoggedAsInference();
 
     private static InboundRoute? GeminiRoute(HttpContext context)
     {

@@ -20,7 +20,6 @@ public static class InferenceRequest
 
     public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var format = route.Format;
         if (!door.IsAuthorized(context.Request))
         {
@@ -58,8 +57,8 @@ public static class InferenceRequest
         var answer = route.CountOnly
             ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
             : await dispatcher.DispatchAsync(call, context.RequestAborted);
+        requestLog.Note(context, format, request.Model, answer);
         await writer.WriteAsync(context, format, answer);
-        requestLog.Write(context, format, request.Model, answer, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>

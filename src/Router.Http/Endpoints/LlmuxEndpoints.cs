@@ -64,9 +64,9 @@ public static class LlmuxEndpoints
             await FailAsync(context, 400, "The sign-in failed: " + result.Error);
             return;
         }
-        await signIn.SignInAsync(provider, email, credential, context.RequestAborted);
-        log.LogInformation("Signed in {Email} to {Provider}", email, provider.Name);
-        var done = new JsonObject { ["status"] = "signed_in", ["provider"] = provider.Name, ["email"] = email, ["expires_at"] = credential.ExpiresAt?.ToString("O") };
+        var account = await signIn.SignInAsync(provider, email, credential, context.RequestAborted);
+        log.LogInformation("Signed in {Account} to {Provider}", account.Name, provider.Name); // the label: logs never name an email
+        var done = new JsonObject { ["status"] = "signed_in", ["provider"] = provider.Name, ["account"] = account.Name, ["email"] = email, ["expires_at"] = credential.ExpiresAt?.ToString("O") };
         if (WantsHtml(context))
             await WriteHtmlAsync(context, 200, $"Signed in as {email} to {provider.Name}. You can close this window.");
         else

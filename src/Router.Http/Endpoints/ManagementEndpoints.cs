@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Hosting;
+using Router.Actors.Accounts;
+using Router.Actors.Hosting;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
 using Router.Actors.Services;
@@ -10,8 +12,10 @@ namespace Router.Http.Endpoints;
 
 /// <summary>
 /// /v0/management/*: what `router status` shows (router pid and uptime; each provider's health,
-/// accounts and last error; each side service's pid, uptime and restarts) and `router restart NAME`.
-/// Needs the management key (or loopback). No secrets: accounts appear by name or identity.
+/// accounts and last error; each side service's pid, uptime and restarts), `router restart NAME`, and
+/// POST /v0/management/accounts/{id}/reset ({id}: an account's label such as `openai-main#1`, or its
+/// entity id). Needs the management key (or loopback). No secrets: an account appears by its label,
+/// with its identity (an email, a session id) beside it for signed-in accounts.
 /// </summary>
 public static class ManagementEndpoints
 {
@@ -22,6 +26,7 @@ public static class ManagementEndpoints
     {
         app.MapGet("/v0/management/status", StatusAsync);
         app.MapPost("/v0/management/services/{name}/restart", RestartAsync);
+        app.MapPost("/v0/management/accounts/{id}/reset", ResetAsync);
     }
 
     private static async Task StatusAsync(HttpContext context, ManagementGuard guard, IRequiredActor<RoutingActor> routing, IRequiredActor<ServiceSupervisor> services)
@@ -59,16 +64,7 @@ public static class ManagementEndpoints
             ["detail"] = status.Detail ?? status.Accounts.Select(a => a.HealthReason).FirstOrDefault(r => r is not null),
         };
         if (provider.Actor is not null)
-            entry["accounts"] = new JsonArray(status.Accounts.Select(a => (JsonNode)new JsonObject
-            {
-                ["name"] = a.Identity ?? a.Name,
-                ["health"] = a.Health.ToString().ToLowerInvariant(),
-                ["reason"] = a.HealthReason,
-                ["cooldown_until"] = a.CooldownUntil?.ToString("O"),
-                ["in_flight"] = a.InFlight,
-                ["requests"] = a.Counters.Requests,
-                ["failed"] = a.Counters.Failed,
-            }).ToArray());
+            entry["accounts"] = new JsonArray(status.Accounts.Select(a => (JsonNode)Describe(a)).ToArray());
         if (service is not null)
             entry["service"] = new JsonObject
             {
@@ -84,6 +80,36 @@ public static class ManagementEndpoints
                 ["log_file"] = service.LogFile,
             };
         return entry;
+    }
+
+    /// <summary>An account as the status shows it: label, identity when signed in, health, cooldown, next probe, counters.</summary>
+    private static JsonObject Describe(AccountSnapshot a) => new()
+    {
+        ["name"] = a.Name,
+        ["identity"] = a.Identity,
+        ["health"] = a.Health.ToString().ToLowerInvariant(),
+        ["reason"] = a.HealthReason,
+        ["cooldown_until"] = a.CooldownUntil?.ToString("O"),
+        ["next_probe_at"] = a.NextProbeAt?.ToString("O"),
+        ["in_flight"] = a.InFlight,
+        ["requests"] = a.Counters.Requests,
+        ["failed"] = a.Counters.Failed,
+    };
+
+    /// <summary>Clears an account's unauthenticated, cooldown and degraded state (a signed-in account keeps its token and renewal rules).</summary>
+    private static async Task ResetAsync(HttpContext context, string id, ManagementGuard guard, IRequiredActor<RoutingActor> routing, IRequiredActor<AccountRegion> accounts)
+    {
+        if (!await guard.AdmitAsync(context)) return;
+        var catalog = await routing.ActorRef.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, context.RequestAborted);
+        foreach (var provider in catalog.All.Where(p => p.Actor is not null))
+        {
+            var status = await provider.StatusAsync(AskTimeout);
+            if (status.Accounts.FirstOrDefault(a => a.Name == id || a.EntityId == id) is not { } account) continue;
+            var reset = await accounts.ActorRef.Ask<AccountSnapshot>(new ResetAccount(account.EntityId), AskTimeout, context.RequestAborted);
+            await SignInAnswers.WriteAsync(context, 200, new JsonObject { ["reset"] = reset.Name, ["provider"] = provider.Name, ["account"] = Describe(reset) });
+            return;
+        }
+        await SignInAnswers.FailAsync(context, 404, "No account has that name: use a label such as 'provider#1' (see /v0/management/status).");
     }
 
     private static async Task RestartAsync(HttpContext context, string name, ManagementGuard guard, IRequiredActor<ServiceSupervisor> services)

@@ -16,6 +16,7 @@ public static class SignInAnswers
     public static JsonObject Describe(string provider, string identityName, AccountSnapshot account) => new()
     {
         ["provider"] = provider,
+        ["account"] = account.Name,
         [identityName] = account.Identity,
         ["expires_at"] = account.TokenExpiresAt?.ToString("O"),
         ["health"] = account.Health.ToString().ToLowerInvariant(),

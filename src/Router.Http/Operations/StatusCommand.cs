@@ -8,7 +8,8 @@ namespace Router.Http.Operations;
 
 /// <summary>
 /// `status [--json]`: the router (health, pid, uptime) and each provider (health, accounts, last
-/// error) and side service (pid, uptime, restarts), as tables or as the JSON of /v0/management/status.
+/// error) and side service (pid, uptime, restarts), then every account that is not healthy (reason,
+/// cooldown, when its key is tried again), as tables or as the JSON of /v0/management/status.
 /// Exit code 0 when running, 3 when stopped (as init scripts expect).
 /// </summary>
 public static class StatusCommand
@@ -61,6 +62,17 @@ public static class StatusCommand
         }
         console.Write(providers);
         if (services.Rows.Count > 0) console.Write(services);
+        RenderAccountsNeedingCare(status, console);
+    }
+
+    /// <summary>Accounts that are not healthy: why, until when they rest, and when an unauthenticated key is tried again.</summary>
+    private static void RenderAccountsNeedingCare(JsonObject status, IAnsiConsole console)
+    {
+        var accounts = new Table().AddColumns("account", "health", "reason", "cooldown until", "next probe");
+        foreach (var a in status["providers"]!.AsArray().SelectMany(p => p!["accounts"]?.AsArray() ?? []))
+            if (a!["health"]?.ToString() != "healthy" || a["cooldown_until"] is not null)
+                accounts.AddRow(Text(a["name"]), Colored(a["health"]), Text(a["reason"]), Text(a["cooldown_until"]), Text(a["next_probe_at"]));
+        if (accounts.Rows.Count > 0) console.Write(accounts);
     }
 
     private static string Text(JsonNode? node) => Markup.Escape(node?.ToString() ?? "-");
