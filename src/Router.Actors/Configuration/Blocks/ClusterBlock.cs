@@ -5,22 +5,16 @@ namespace Router.Actors.Configuration.Blocks;
 /// <summary>`cluster:` Akka remoting address and seed nodes (absent = a cluster of one).</summary>
 internal sealed class ClusterBlock(ConfigSource source) : BlockReader(source)
 {
-    public ClusterConfig Read(ConfigEntry? section)
+    public ClusterConfig Read(ConfigEntry? section) => Section(section, ConfigKeys.Cluster).Aggregate(new ClusterConfig(), Apply);
+
+    private ClusterConfig Apply(ClusterConfig config, ConfigEntry e) => e.Key switch
     {
-        var config = new ClusterConfig();
-        foreach (var e in Section(section, ConfigKeys.Cluster))
-        {
-            config = e.Key switch
-            {
-                "enabled" => config with { Enabled = Bool(e) ?? config.Enabled },
-                "hostname" => config with { Hostname = NonEmptyString(e) ?? config.Hostname },
-                "port" => config with { Port = Port(e) ?? config.Port },
-                "seed_nodes" => config with { SeedNodes = SeedNodes(e) ?? config.SeedNodes },
-                _ => config,
-            };
-        }
-        return config;
-    }
+        "enabled" => config with { Enabled = Bool(e) ?? config.Enabled },
+        "hostname" => config with { Hostname = NonEmptyString(e) ?? config.Hostname },
+        "port" => config with { Port = Port(e) ?? config.Port },
+        "seed_nodes" => config with { SeedNodes = SeedNodes(e) ?? config.SeedNodes },
+        _ => config,
+    };
 
     private List<string>? SeedNodes(ConfigEntry e)
     {

@@ -7,20 +7,13 @@ namespace Router.Actors.Configuration.Blocks;
 /// <summary>`models:` the routing table (pattern → providers in order) and aliases.</summary>
 internal sealed class ModelsBlock(ConfigSource source) : BlockReader(source)
 {
-    public ModelsConfig Read(ConfigEntry? section, IReadOnlyList<ProviderConfig> providers)
-    {
-        var config = new ModelsConfig();
-        foreach (var e in Section(section, ConfigKeys.Models))
+    public ModelsConfig Read(ConfigEntry? section, IReadOnlyList<ProviderConfig> providers) =>
+        Section(section, ConfigKeys.Models).Aggregate(new ModelsConfig(), (config, e) => e.Key switch
         {
-            config = e.Key switch
-            {
-                "routing" => config with { Routing = Routing(e, providers) },
-                "aliases" => config with { Aliases = Aliases(e) },
-                _ => config,
-            };
-        }
-        return config;
-    }
+            "routing" => config with { Routing = Routing(e, providers) },
+            "aliases" => config with { Aliases = Aliases(e) },
+            _ => config,
+        });
 
     private Dictionary<string, string> Aliases(ConfigEntry e)
     {

@@ -8,32 +8,29 @@ internal sealed class ServerBlock(ConfigSource source) : BlockReader(source)
 {
     public ServerConfig Read(ConfigEntry? section)
     {
-        var config = new ServerConfig();
-        ConfigEntry? host = null;
-        foreach (var e in Section(section, ConfigKeys.Server))
-        {
-            if (e.Key == "host") host = e;
-            config = e.Key switch
-            {
-                "host" => config with { Host = NonEmptyString(e) ?? config.Host },
-                "port" => config with { Port = Port(e) ?? config.Port },
-                "api_keys" => config with { ApiKeys = StringList(e) ?? config.ApiKeys },
-                "management_key" => config with { ManagementKey = String(e) ?? config.ManagementKey },
-                "worker_keys" => config with { WorkerKeys = StringList(e) ?? config.WorkerKeys },
-                "allowed_hosts" => config with { AllowedHosts = AllowedHosts(e) },
-                "cors_origins" => config with { CorsOrigins = CorsOrigins(e) },
-                "max_body_bytes" => config with { MaxBodyBytes = Integer(e, 1, long.MaxValue, "a positive number of bytes") ?? config.MaxBodyBytes },
-                "max_connections" => config with { MaxConnections = Integer(e, 1, long.MaxValue, "a positive number of connections") },
-                "shutdown_timeout" => config with { ShutdownTimeout = Int(e, 0, 3600, "a number of seconds in 0..3600") ?? config.ShutdownTimeout },
-                _ => config,
-            };
-        }
-
-        if (host is { } h && !IsLoopback(config.Host) && !config.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
-            throw Error(h.Value, h.Path,
+        var entries = Section(section, ConfigKeys.Server);
+        var config = entries.Aggregate(new ServerConfig(), Apply);
+        if (entries.FirstOrDefault(e => e.Key == "host") is { Key: not null } host
+            && !IsLoopback(config.Host) && !config.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
+            throw Error(host.Value, host.Path,
                 $"host '{Shorten(config.Host)}' is not a loopback address, so server.api_keys must list at least one non-empty key");
         return config;
     }
+
+    private ServerConfig Apply(ServerConfig config, ConfigEntry e) => e.Key switch
+    {
+        "host" => config with { Host = NonEmptyString(e) ?? config.Host },
+        "port" => config with { Port = Port(e) ?? config.Port },
+        "api_keys" => config with { ApiKeys = StringList(e) ?? config.ApiKeys },
+        "management_key" => config with { ManagementKey = String(e) ?? config.ManagementKey },
+        "worker_keys" => config with { WorkerKeys = StringList(e) ?? config.WorkerKeys },
+        "allowed_hosts" => config with { AllowedHosts = AllowedHosts(e) },
+        "cors_origins" => config with { CorsOrigins = CorsOrigins(e) },
+        "max_body_bytes" => config with { MaxBodyBytes = Integer(e, 1, long.MaxValue, "a positive number of bytes") ?? config.MaxBodyBytes },
+        "max_connections" => config with { MaxConnections = Integer(e, 1, long.MaxValue, "a positive number of connections") },
+        "shutdown_timeout" => config with { ShutdownTimeout = Int(e, 0, 3600, "a number of seconds in 0..3600") ?? config.ShutdownTimeout },
+        _ => config,
+    };
 
     /// <summary>Host names (optionally with :port, or a leading `*.` wildcard) — never a URL.</summary>
     private List<string> AllowedHosts(ConfigEntry e)

@@ -20,17 +20,13 @@ internal sealed class SignInBlocks(ConfigSource source) : BlockReader(source)
             ClientId = Required("client_id", Value(entries, "client_id", NonEmptyString)),
             UserinfoUrl = Value(entries, "userinfo_url", HttpUrl),
         };
-        foreach (var e in entries)
+        return entries.Aggregate(config, (c, e) => e.Key switch
         {
-            config = e.Key switch
-            {
-                "scopes" => config with { Scopes = StringList(e) ?? config.Scopes },
-                "token_format" => config with { TokenFormat = OneOf(e, ConfigKeys.TokenFormats) ?? config.TokenFormat },
-                "authorize_params" => config with { AuthorizeParams = StringMap(e) },
-                _ => config,
-            };
-        }
-        return config;
+            "scopes" => c with { Scopes = StringList(e) ?? c.Scopes },
+            "token_format" => c with { TokenFormat = OneOf(e, ConfigKeys.TokenFormats) ?? c.TokenFormat },
+            "authorize_params" => c with { AuthorizeParams = StringMap(e) },
+            _ => c,
+        });
     }
 
     public ClerkConfig? Clerk(ConfigEntry block)

@@ -5,21 +5,15 @@ namespace Router.Actors.Configuration.Blocks;
 /// <summary>`websocket:` the relay that browser-backed workers connect to.</summary>
 internal sealed class WebSocketBlock(ConfigSource source) : BlockReader(source)
 {
-    public WebSocketConfig Read(ConfigEntry? section)
+    public WebSocketConfig Read(ConfigEntry? section) => Section(section, ConfigKeys.WebSocket).Aggregate(new WebSocketConfig(), Apply);
+
+    private WebSocketConfig Apply(WebSocketConfig config, ConfigEntry e) => e.Key switch
     {
-        var config = new WebSocketConfig();
-        foreach (var e in Section(section, ConfigKeys.WebSocket))
-        {
-            config = e.Key switch
-            {
-                "enabled" => config with { Enabled = Bool(e) ?? config.Enabled },
-                "path" => config with { Path = RelayPath(e) ?? config.Path },
-                "ping_interval" => config with { PingInterval = Int(e, 1, int.MaxValue, "a positive number of seconds") ?? config.PingInterval },
-                _ => config,
-            };
-        }
-        return config;
-    }
+        "enabled" => config with { Enabled = Bool(e) ?? config.Enabled },
+        "path" => config with { Path = RelayPath(e) ?? config.Path },
+        "ping_interval" => config with { PingInterval = Int(e, 1, int.MaxValue, "a positive number of seconds") ?? config.PingInterval },
+        _ => config,
+    };
 
     private string? RelayPath(ConfigEntry e)
     {
