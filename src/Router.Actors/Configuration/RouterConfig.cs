@@ -1,6 +1,6 @@
 namespace Router.Actors.Configuration;
 
-// The typed form of config.unified.yaml (../shared/contract/config.md). Keys are snake_case in
+// The typed form of config.unified.yaml (docs/configuration.md). Keys are snake_case in
 // YAML and PascalCase here; ConfigLoader maps one to the other and validates everything.
 
 public sealed record RouterConfig
@@ -29,6 +29,12 @@ public sealed record ServerConfig
     public long? MaxConnections { get; init; }
     /// <summary>`server.shutdown_timeout`: seconds a stop waits for in-flight requests and streams. Default 30.</summary>
     public int ShutdownTimeout { get; init; } = 30;
+    /// <summary>`server.worker_keys`: keys relay workers present on the WebSocket relay; never client keys.</summary>
+    public IReadOnlyList<string> WorkerKeys { get; init; } = [];
+    /// <summary>`server.allowed_hosts`: Host header names accepted besides server.host and the loopback names.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+    /// <summary>`server.cors_origins`: browser origins (scheme://host[:port], as browsers send them) allowed to call the router.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 
     // Keys are secrets: a record's generated ToString would print them.
     public override string ToString() => $"ServerConfig {{ Host = {Host}, Port = {Port}, ApiKeys = {ApiKeys.Count} }}";

@@ -1,6 +1,6 @@
 namespace Router.Actors.Configuration;
 
-// Typed provider blocks for accounts that sign in (contract/providers.md). Every URL, client id
+// Typed provider blocks for accounts that sign in (docs/configuration.md). Every URL, client id
 // and scope is configuration: the router ships no vendor's client details.
 
 /// <summary>`oauth:` of claude-oauth / chatgpt-oauth: an authorization-code flow with PKCE S256.</summary>

@@ -3,7 +3,7 @@ using Router.Actors.Accounts;
 
 namespace Router.Actors.Dispatch;
 
-/// <summary>What an upstream's HTTP status means for the account and for failover (contract/config.md).</summary>
+/// <summary>What an upstream's HTTP status means for the account and for failover (docs/configuration.md, failover).</summary>
 public static class UpstreamStatus
 {
     public static CallOutcome Classify(int status, HttpResponseHeaders headers, DateTimeOffset now) => status switch

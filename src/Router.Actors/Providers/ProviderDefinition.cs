@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
+using Router.Actors.Providers.Types;
 using Router.Actors.SignIn;
 using Router.Actors.Upstreams;
 
@@ -20,15 +21,13 @@ public sealed record ProviderDefinition(
     /// <summary>Accounts come from sign-ins (the roster), not only from config.</summary>
     public bool SignsIn => Tokens is not null;
 
+    /// <summary>The provider's type from the registry; null for a name no type has (configs built in code).</summary>
+    public ProviderType? Type => ProviderTypes.Find(Config.Type);
+
     /// <summary>"claude" or "chatgpt" for the LLMux types: the {kind} of /v1/auth/llmux/{kind}/... and of token file names.</summary>
     public string? LlmuxKind => LlmuxKindOf(Config.Type);
 
-    public static string? LlmuxKindOf(string type) => type switch
-    {
-        "claude-oauth" => "claude",
-        "chatgpt-oauth" => "chatgpt",
-        _ => null,
-    };
+    public static string? LlmuxKindOf(string type) => ProviderTypes.Find(type)?.LlmuxKind;
 
     /// <summary>The spec of a signed-in account of this provider (entity id `{name}@...`), or null.</summary>
     public AccountSpec? SignedInAccount(string entityId) =>
@@ -42,9 +41,10 @@ public sealed record ProviderDefinition(
 
     public static ProviderDefinition From(ProviderConfig config, HttpClient http, string authDir)
     {
-        var upstream = UpstreamFactory.Create(config, http);
-        var (tokens, oauth) = TokensFor(config, http, authDir);
-        var definition = new ProviderDefinition(config, upstream, [], null, tokens, oauth);
+        var type = ProviderTypes.Find(config.Type);
+        var upstream = type?.Upstream?.Invoke(config, http);
+        var tokens = type?.Tokens(config, http, authDir);
+        var definition = new ProviderDefinition(config, upstream, [], null, tokens?.Policy, tokens?.OAuth);
         var accounts = definition.ConfiguredAccounts();
         var disabled =
             !config.Enabled ? "enabled: false in config" :
@@ -61,23 +61,8 @@ public sealed record ProviderDefinition(
             return Config.Clerk is { Cookie.Length: > 0 } clerk && ClerkSession.Parse(clerk.Cookie) is (string cookie, null)
                 ? [SignedIn(ClerkSession.SessionKey(cookie), cookie, AccountSpec.Label(Name, 1))]
                 : [];
-        var keys = UpstreamFactory.NeedsNoKey(Config.Type) && Config.UsableKeys.Count == 0 ? [""] : Config.UsableKeys;
+        var keys = Type is { NeedsKey: false } && Config.UsableKeys.Count == 0 ? [""] : Config.UsableKeys;
         return keys.Select((key, i) => new AccountSpec(Config.Name, i + 1, key, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), TimeSpan.FromSeconds(Config.ProbeAfter))).ToList();
-    }
-
-    private static (TokenPolicy?, OAuthClient?) TokensFor(ProviderConfig config, HttpClient http, string authDir)
-    {
-        if (LlmuxKindOf(config.Type) is { } kind && config.OAuth is { } oauthConfig)
-        {
-            var oauth = new OAuthClient(oauthConfig, http);
-            var accountHeader = config.Extra.GetValueOrDefault("account_header") as string ?? (kind == "chatgpt" ? "chatgpt-account-id" : null);
-            return (new TokenPolicy(oauth, TimeSpan.FromMinutes(5), RenewByTimer: true,
-                MirrorFile: c => Path.Combine(authDir, $"llmux-{kind}-{TokenFile.Sanitize(c.Identity ?? "unknown")}.json"),
-                AccountHeader: accountHeader), oauth);
-        }
-        if (config.Type == "ctonew" && config.Clerk is { } clerk)
-            return (new TokenPolicy(new ClerkSession(clerk, http), ClerkSession.RenewBefore, RenewByTimer: false), null);
-        return (null, null);
     }
 }
 

@@ -2,7 +2,7 @@ using Router.Actors.Accounts;
 
 namespace Router.Actors.Providers;
 
-/// <summary>A provider's health as /v1/health reports it (contract/http.md).</summary>
+/// <summary>A provider's health as /v1/health reports it (docs/http-api.md).</summary>
 public static class ProviderHealth
 {
     public const string Healthy = "healthy";

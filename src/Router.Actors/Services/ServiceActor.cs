@@ -8,7 +8,7 @@ using Serilog;
 namespace Router.Actors.Services;
 
 /// <summary>
-/// A provider's side service (contract/providers.md, http-proxy): starts its process, writes its
+/// A provider's side service (docs/configuration.md, http-proxy): starts its process, writes its
 /// output to {logging.dir}/NAME.log (rotated), checks health_check.url, restarts it with exponential
 /// backoff when it exits, and stops it when the router stops. Publishes ServiceHealthChanged so the
 /// provider stops taking calls while the service is not healthy (routing then fails over).

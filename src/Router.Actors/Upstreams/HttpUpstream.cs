@@ -6,7 +6,7 @@ using Router.Protocols;
 
 namespace Router.Actors.Upstreams;
 
-/// <summary>Where a provider type sends a call and how it presents the credential (contract/config.md).</summary>
+/// <summary>Where a provider type sends a call and how it presents the credential (docs/configuration.md).</summary>
 public sealed record UpstreamEndpoints(
     Func<string, bool, string> CompletionPath,
     Action<HttpRequestHeaders, string> Authenticate,

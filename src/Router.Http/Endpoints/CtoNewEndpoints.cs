@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using Router.Actors.Accounts;
 using Router.Actors.Providers;
+using Router.Actors.Providers.Types;
 using Router.Actors.SignIn;
 using static Router.Http.Endpoints.SignInAnswers;
 
 namespace Router.Http.Endpoints;
 
 /// <summary>
-/// ctonew sessions (contract/http.md): POST /v1/auth/ctonew {"clerk_jwt_cookie": "..."} stores one,
+/// ctonew sessions (docs/http-api.md): POST /v1/auth/ctonew {"clerk_jwt_cookie": "..."} stores one,
 /// GET /v1/auth/ctonew/status shows them (no secrets), DELETE /v1/auth/ctonew removes them
 /// (all, or `?session=`). Every route needs the management key (or loopback).
 /// </summary>
@@ -64,5 +65,5 @@ public static class CtoNewEndpoints
     }
 
     private static Task<IReadOnlyList<ProviderHandle>> ProvidersAsync(AccountSignIn signIn, CancellationToken cancellationToken) =>
-        signIn.ProvidersAsync(p => p.Config.Type == "ctonew", cancellationToken);
+        signIn.ProvidersAsync(p => p.Type?.SignIn == SignInKind.CtoNew, cancellationToken);
 }

@@ -4,7 +4,7 @@ using Router.Protocols.Canonical;
 
 namespace Router.Http.Endpoints;
 
-/// <summary>Every inbound inference endpoint of contract/http.md, each with its client's wire format.</summary>
+/// <summary>Every inbound inference endpoint of docs/http-api.md, each with its client's wire format.</summary>
 public static class InferenceEndpoints
 {
     public static void Map(WebApplication app)

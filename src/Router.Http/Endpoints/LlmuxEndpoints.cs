@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using Router.Actors.Providers;
+using Router.Actors.Providers.Types;
 using Router.Actors.SignIn;
 using static Router.Http.Endpoints.SignInAnswers;
 
 namespace Router.Http.Endpoints;
 
 /// <summary>
-/// LLMux sign-in (contract/http.md): /v1/auth/llmux/{claude|chatgpt}/login, /callback, /status and
+/// LLMux sign-in (docs/http-api.md): /v1/auth/llmux/{claude|chatgpt}/login, /callback, /status and
 /// DELETE. Login and status need the management key (or loopback); the callback is protected by its
 /// single-use state. Answers never carry a token or a code.
 /// </summary>
@@ -96,9 +97,9 @@ public static class LlmuxEndpoints
     /// <summary>The provider a login is for: `?provider=NAME`, else the first enabled one of the kind.</summary>
     private static async Task<ProviderHandle?> ProviderAsync(HttpContext context, string kind, AccountSignIn signIn)
     {
-        if (kind is not ("claude" or "chatgpt"))
+        if (ProviderTypes.ForLlmuxKind(kind) is not { } type)
         {
-            await FailAsync(context, 404, $"Unknown sign-in kind '{Short(kind)}': use claude or chatgpt.");
+            await FailAsync(context, 404, $"Unknown sign-in kind '{Short(kind)}': use {string.Join(" or ", ProviderTypes.LlmuxKinds)}.");
             return null;
         }
         var candidates = await ProvidersOfKindAsync(kind, signIn, context.RequestAborted);
@@ -107,7 +108,7 @@ public static class LlmuxEndpoints
         if (provider is null)
             await FailAsync(context, 404, wanted.Length > 0
                 ? $"No enabled {kind} sign-in provider is named '{Short(wanted)}'."
-                : $"No enabled provider of type {kind}-oauth is configured.");
+                : $"No enabled provider of type {type.Name} is configured.");
         return provider;
     }
 

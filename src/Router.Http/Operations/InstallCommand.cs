@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Router.Actors.Configuration;
+using Router.Actors.Providers.Types;
 using Router.Persistence;
 
 namespace Router.Http.Operations;
@@ -20,7 +21,7 @@ public static class InstallCommand
 
         foreach (var provider in config.Providers.Where(p => p.Enabled))
         {
-            if (provider.Type == "aistudio" && !await EnsureChromiumAsync(output)) missing++;
+            if (ProviderTypes.Find(provider.Type) is { NeedsBrowser: true } && !await EnsureChromiumAsync(output)) missing++;
             if (provider.Service is { } service)
             {
                 var program = service.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";

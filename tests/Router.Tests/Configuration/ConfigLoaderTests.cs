@@ -240,13 +240,15 @@ public sealed class ConfigLoaderTests
         Assert.DoesNotContain("sk-a", text);
     }
 
+    /// <summary>The smallest provider block a config that tests something else needs (a config must name one).</summary>
+    private const string Echo = "providers:\n  echo:\n    type: echo\n";
+
     [Theory]
-    [InlineData("")]
-    [InlineData("# only a comment\n")]
-    [InlineData("---\n")]
-    [InlineData("server:\nauth:\nwebsocket:\nlogging:\ncluster:\nproviders:\nmodels:\n")]
-    [InlineData("server: {}\nauth: {}\nwebsocket: {}\nlogging: {}\ncluster: {}\nproviders: {}\nmodels: { routing: [], aliases: {} }\n")]
-    public void An_empty_file_or_absent_sections_mean_defaults(string yaml)
+    [InlineData(Echo)]
+    [InlineData("# only a comment\n---\n" + Echo)]
+    [InlineData("server:\nauth:\nwebsocket:\nlogging:\ncluster:\nmodels:\n" + Echo)]
+    [InlineData("server: {}\nauth: {}\nwebsocket: {}\nlogging: {}\ncluster: {}\nmodels: { routing: [], aliases: {} }\n" + Echo)]
+    public void Absent_sections_mean_defaults(string yaml)
     {
         var config = Load(yaml);
 
@@ -268,7 +270,10 @@ public sealed class ConfigLoaderTests
         Assert.Equal("127.0.0.1", config.Cluster.Hostname);
         Assert.Equal(4053, config.Cluster.Port);
         Assert.Empty(config.Cluster.SeedNodes);
-        Assert.Empty(config.Providers);
+        Assert.Empty(config.Server.WorkerKeys);
+        Assert.Empty(config.Server.AllowedHosts);
+        Assert.Empty(config.Server.CorsOrigins);
+        Assert.Equal("echo", Assert.Single(config.Providers).Type);
         Assert.Empty(config.Models.Routing);
         Assert.Empty(config.Models.Aliases);
     }
@@ -295,7 +300,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Booleans_and_numbers_may_be_quoted_or_capitalized()
     {
-        var config = Load("websocket:\n  enabled: False\n  ping_interval: \"45\"\nlogging:\n  level: WARN\n  request_log: TRUE\n");
+        var config = Load("websocket:\n  enabled: False\n  ping_interval: \"45\"\nlogging:\n  level: WARN\n  request_log: TRUE\n" + Echo);
 
         Assert.False(config.WebSocket.Enabled);
         Assert.Equal(45, config.WebSocket.PingInterval);
@@ -320,7 +325,7 @@ public sealed class ConfigLoaderTests
                   management_key: "m-${{{prefix}}_KEY}-m"
                 providers:
                   p:
-                    type: openai
+                    type: ctonew
                     base_url: https://${{{prefix}}_HOST}/v1
                     api_keys: ["${{{prefix}}_KEY}", "${{{prefix}}_MISSING}"]
                     headers: { X-Token: "${{{prefix}}_KEY}" }
@@ -367,15 +372,15 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Tilde_expands_to_home_and_relative_dirs_resolve_against_the_config_folder()
     {
-        var config = Load("auth:\n  dir: ~\nlogging:\n  dir: ~/router-logs\n");
+        var config = Load("auth:\n  dir: ~\nlogging:\n  dir: ~/router-logs\n" + Echo);
         Assert.Equal(Path.TrimEndingDirectorySeparator(Path.GetFullPath(Home)), config.Auth.Dir);
         Assert.Equal(Path.Combine(Home, "router-logs"), config.Logging.Dir);
 
-        config = Load("auth:\n  dir: ~/.router/\nlogging:\n  dir: ./a/../logs\n");
+        config = Load("auth:\n  dir: ~/.router/\nlogging:\n  dir: ./a/../logs\n" + Echo);
         Assert.Equal(Path.Combine(Home, ".router"), config.Auth.Dir);
         Assert.Equal(Path.Combine(BaseDir, "logs"), config.Logging.Dir);
 
-        config = Load("auth:\n  dir: data\n");
+        config = Load("auth:\n  dir: data\n" + Echo);
         Assert.Equal(Path.Combine(BaseDir, "data"), config.Auth.Dir);
         Assert.True(Path.IsPathRooted(config.Auth.Dir));
     }
@@ -387,7 +392,7 @@ public sealed class ConfigLoaderTests
         try
         {
             var path = Path.Combine(dir, "config.unified.yaml");
-            File.WriteAllText(path, "auth:\n  dir: state\nlogging:\n  dir: ./logs\n");
+            File.WriteAllText(path, "auth:\n  dir: state\nlogging:\n  dir: ./logs\n" + Echo);
             var config = ConfigLoader.LoadFile(path);
             Assert.Equal(path, config.SourcePath);
             Assert.Equal(Path.Combine(dir, "state"), config.Auth.Dir);
@@ -462,12 +467,12 @@ public sealed class ConfigLoaderTests
 
     [Theory]
     [InlineData("sever:\n  port: 1\n", 1, "sever", "unknown key 'sever' (allowed: server, auth, websocket, logging, cluster, providers, models)")]
-    [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes, shutdown_timeout, max_connections)")]
+    [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes, shutdown_timeout, max_connections, worker_keys, allowed_hosts, cors_origins)")]
     [InlineData("auth:\n  store: sqlite\n  path: x\n", 3, "auth.path", "(allowed: dir, store, connection_string)")]
     [InlineData("websocket:\n  interval: 3\n", 2, "websocket.interval", "(allowed: enabled, path, ping_interval)")]
     [InlineData("logging:\n  file: x\n", 2, "logging.file", "(allowed: level, dir, request_log)")]
     [InlineData("cluster:\n  seeds: []\n", 2, "cluster.seeds", "(allowed: enabled, hostname, port, seed_nodes)")]
-    [InlineData("providers:\n  p:\n    type: echo\n    api_key: sk-1\n", 4, "providers.p.api_key", "unknown key 'api_key' (allowed: type, enabled, base_url, api_keys, headers, models, timeout, max_in_flight, cooldown, accepts_images, probe_after, oauth, clerk, service, health_check, account_header, target_url, login_url, browser)")]
+    [InlineData("providers:\n  p:\n    type: echo\n    api_key: sk-1\n", 4, "providers.p.api_key", "unknown key 'api_key' for type 'echo' (allowed: type, enabled, base_url, api_keys, headers, models, timeout, max_in_flight, cooldown, accepts_images, probe_after, service, health_check)")]
     [InlineData("models:\n  route: []\n", 2, "models.route", "(allowed: routing, aliases)")]
     [InlineData("providers:\n  p:\n    type: echo\nmodels:\n  routing:\n    - pattern: x\n      providers: [p]\n      weight: 2\n", 8, "models.routing[0].weight", "unknown key 'weight' (allowed: pattern, providers)")]
     public void Unknown_keys_are_named_with_the_allowed_ones(string yaml, int line, string path, string fragment)
@@ -546,11 +551,18 @@ public sealed class ConfigLoaderTests
     [InlineData("enabled: [true]", "providers.p.enabled", "expected a boolean (true or false), got a list")]
     [InlineData("models: gpt-4", "providers.p.models", "expected a list of strings, got a scalar")]
     [InlineData("headers: [a]", "providers.p.headers", "expected a mapping of header names to values, got a list")]
-    [InlineData("oauth: [a]", "providers.p.oauth", "expected a mapping, got a list")]
-    [InlineData("account_header: \"bad header\"", "providers.p.account_header", "HTTP header name")]
     public void Wrong_provider_values_are_named(string line4, string path, string fragment)
     {
         Fails($"providers:\n  p:\n    type: openai\n    {line4}\n", 4, path, fragment);
+    }
+
+    [Theory]
+    [InlineData("chatgpt-oauth", "oauth: [a]", "providers.p.oauth", "expected a mapping, got a list")]
+    [InlineData("chatgpt-oauth", "account_header: \"bad header\"", "providers.p.account_header", "HTTP header name")]
+    [InlineData("aistudio", "browser: [a]", "providers.p.browser", "expected a mapping, got a list")]
+    public void Wrong_values_of_a_type_s_own_keys_are_named(string type, string line4, string path, string fragment)
+    {
+        Fails($"providers:\n  p:\n    type: {type}\n    {line4}\n", 4, path, fragment);
     }
 
     [Theory]
@@ -558,10 +570,15 @@ public sealed class ConfigLoaderTests
     [InlineData("api_keys: [sk-secret-value, [nested-secret]]", 4, "providers.p.api_keys[1]", "expected a string, got a list")]
     [InlineData("api_keys:\n      - sk-secret-value\n      - {k: sk-secret-value}", 6, "providers.p.api_keys[1]", "expected a string, got a mapping")]
     [InlineData("headers:\n      Cookie: [session=secret-value]", 5, "providers.p.headers.Cookie", "expected a string, got a list")]
-    [InlineData("clerk: cookie-secret-value", 4, "providers.p.clerk", "expected a mapping, got a scalar")]
     public void Wrong_secret_values_are_named_but_never_shown(string block, int line, string path, string fragment)
     {
         Fails($"providers:\n  p:\n    type: openai\n    {block}\n", line, path, fragment, "secret");
+    }
+
+    [Fact]
+    public void A_wrong_clerk_block_is_named_but_never_shown()
+    {
+        Fails("providers:\n  p:\n    type: ctonew\n    clerk: cookie-secret-value\n", 4, "providers.p.clerk", "expected a mapping, got a scalar", "secret");
     }
 
     [Fact]
@@ -614,13 +631,13 @@ public sealed class ConfigLoaderTests
     [InlineData("\"[::1]\"")]
     public void A_loopback_host_may_run_open(string host)
     {
-        Assert.Empty(Load($"server:\n  host: {host}\n").Server.ApiKeys);
+        Assert.Empty(Load($"server:\n  host: {host}\n" + Echo).Server.ApiKeys);
     }
 
     [Fact]
     public void A_non_loopback_host_with_api_keys_is_fine()
     {
-        var config = Load("server:\n  host: 0.0.0.0\n  api_keys: [sk-1]\n");
+        var config = Load("server:\n  host: 0.0.0.0\n  api_keys: [sk-1]\n" + Echo);
         Assert.Equal("0.0.0.0", config.Server.Host);
     }
 

@@ -2,7 +2,7 @@ using Router.Actors.Configuration;
 
 namespace Router.Tests.Configuration;
 
-/// <summary>The oauth and clerk blocks of contract/providers.md: typed, required where the type needs them.</summary>
+/// <summary>The oauth and clerk blocks (docs/configuration.md): typed, required where the type needs them.</summary>
 public sealed class SignInBlockTests
 {
     private static RouterConfig Load(string yaml) => ConfigLoader.LoadText(yaml, "test.yaml", Path.GetTempPath());

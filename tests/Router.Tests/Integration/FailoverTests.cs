@@ -6,7 +6,7 @@ using static Router.Tests.Fakes.TestConfig;
 
 namespace Router.Tests.Integration;
 
-/// <summary>The failover rules of contract/config.md, against fakes that fail the way vendors do.</summary>
+/// <summary>The failover rules of docs/configuration.md, against fakes that fail the way vendors do.</summary>
 public sealed class FailoverTests
 {
     private sealed class Setup : IAsyncDisposable

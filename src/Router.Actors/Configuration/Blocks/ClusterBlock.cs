@@ -1,0 +1,34 @@
+using Router.Actors.Configuration.Reading;
+
+namespace Router.Actors.Configuration.Blocks;
+
+/// <summary>`cluster:` Akka remoting address and seed nodes (absent = a cluster of one).</summary>
+internal sealed class ClusterBlock(ConfigSource source) : BlockReader(source)
+{
+    public ClusterConfig Read(ConfigEntry? section) => Section(section, ConfigKeys.Cluster).Aggregate(new ClusterConfig(), Apply);
+
+    private ClusterConfig Apply(ClusterConfig config, ConfigEntry e) => e.Key switch
+    {
+        "enabled" => config with { Enabled = Bool(e) ?? config.Enabled },
+        "hostname" => config with { Hostname = NonEmptyString(e) ?? config.Hostname },
+        "port" => config with { Port = Port(e) ?? config.Port },
+        "seed_nodes" => config with { SeedNodes = SeedNodes(e) ?? config.SeedNodes },
+        _ => config,
+    };
+
+    private List<string>? SeedNodes(ConfigEntry e)
+    {
+        var nodes = StringListNodes(e);
+        foreach (var (value, node, path) in nodes ?? [])
+        {
+            if (!IsSeedNode(value))
+                throw Error(node, path, $"expected an address like akka.tcp://router@host:4053 (got '{Shorten(value)}')");
+        }
+        return nodes?.Select(n => n.Value).ToList();
+    }
+
+    private static bool IsSeedNode(string value) =>
+        (value.StartsWith("akka.tcp://", StringComparison.Ordinal) || value.StartsWith("akka://", StringComparison.Ordinal))
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && !string.IsNullOrEmpty(uri.UserInfo) && !string.IsNullOrEmpty(uri.Host) && uri.Port > 0;
+}
