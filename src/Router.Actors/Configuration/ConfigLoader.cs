@@ -32,7 +32,7 @@ public static partial class ConfigLoader
         ["openai", "openai-responses", "anthropic", "gemini", "http-proxy", "claude-oauth", "chatgpt-oauth", "ctonew"];
 
     private static readonly string[] RootKeys = ["server", "auth", "websocket", "logging", "cluster", "providers", "models"];
-    private static readonly string[] ServerKeys = ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections"];
+    private static readonly string[] ServerKeys = ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections", "allowed_hosts", "cors_origins"];
     private static readonly string[] AuthKeys = ["dir", "store", "connection_string"];
     private static readonly string[] WebSocketKeys = ["enabled", "path", "ping_interval"];
     private static readonly string[] LoggingKeys = ["level", "dir", "request_log"];
@@ -120,6 +120,12 @@ public static partial class ConfigLoader
                         break;
                     case "management_key":
                         config = config with { ManagementKey = String(e) ?? config.ManagementKey };
+                        break;
+                    case "allowed_hosts":
+                        config = config with { AllowedHosts = StringList(e) ?? config.AllowedHosts };
+                        break;
+                    case "cors_origins":
+                        config = config with { CorsOrigins = StringList(e) ?? config.CorsOrigins };
                         break;
                     case "max_body_bytes":
                         config = config with { MaxBodyBytes = Integer(e, 1, long.MaxValue, "a positive number of bytes") ?? config.MaxBodyBytes };

@@ -23,6 +23,10 @@ public sealed record ServerConfig
     public int Port { get; init; } = 8317;
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
     public string ManagementKey { get; init; } = "";
+    /// <summary>`server.allowed_hosts`: Host names accepted besides server.host, loopback names and IP addresses.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+    /// <summary>`server.cors_origins`: browser origins (scheme://host[:port]) allowed to call the router.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
     /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;
     /// <summary>`server.max_connections`: client connections at once; default half the open-files limit (two sockets per stream).</summary>
