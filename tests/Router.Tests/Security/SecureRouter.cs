@@ -36,7 +36,18 @@ public sealed class SecureRouter : IAsyncDisposable
             ],
             [Route("^echo-", "echo"), Route("^ctonew-", "ctonew")]);
         config = config with { Server = (server ?? (s => s with { CorsOrigins = [TrustedOrigin] }))(config.Server) };
-        return new SecureRouter { Clerk = clerk, Router = await RouterUnderTest.StartAsync(config) };
+        var secure = new SecureRouter { Clerk = clerk, Router = await RouterUnderTest.StartAsync(config) };
+        await secure.WaitUntilEchoServesAsync(config.Server.ApiKeys.FirstOrDefault());
+        return secure;
+    }
+
+    // A router answers health before its accounts take leases (a first request may get 503 for a
+    // few seconds); these tests are about the gates, so they start once inference really serves.
+    private async Task WaitUntilEchoServesAsync(string? clientKey)
+    {
+        var chat = new Probe(HttpMethod.Post, "/v1/chat/completions", """{"model":"echo-1","messages":[{"role":"user","content":"warm up"}]}""");
+        if (clientKey is not null) chat = chat with { Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + clientKey } };
+        await RouterUnderTest.EventuallyAsync(async () => (await SendAsync(chat)).Status == 200, "the echo provider serves", 30000);
     }
 
     public async Task<Answer> SendAsync(Probe probe)
