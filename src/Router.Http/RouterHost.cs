@@ -8,6 +8,7 @@ using Router.Actors.Providers;
 using Router.Actors.SignIn;
 using Serilog;
 using Router.Http.Endpoints;
+using Router.Http.Security;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -44,10 +45,12 @@ public static class RouterHost
         builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
         builder.Services.AddHostedService<GracefulDrain>();
+        builder.Services.AddRouterSecurity(config);
 
         var app = builder.Build();
         app.UseRequestLog(); // outside the exception handler: it logs the 500 the handler writes
         app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
+        app.UseRouterSecurity();
         InferenceEndpoints.Map(app);
         ModelsEndpoint.Map(app);
         HealthEndpoint.Map(app);

@@ -1,0 +1,37 @@
+using Router.Actors.Configuration;
+
+namespace Router.Http.Security;
+
+/// <summary>
+/// Wires the browser defences into the router: Host and origin gate, CORS for server.cors_origins,
+/// JSON-only bodies. Nothing here trusts forwarded headers: no forwarded-headers middleware is added.
+/// </summary>
+public static class SecurityRegistration
+{
+    /// <summary>Headers a trusted page may read from an answer (besides the CORS-safelisted ones).</summary>
+    private static readonly string[] ExposedHeaders = ["retry-after"];
+
+    public static IServiceCollection AddRouterSecurity(this IServiceCollection services, RouterConfig config)
+    {
+        var origins = new BrowserOrigins(config.Server);
+        services.AddSingleton(new TrustedHosts(config.Server));
+        services.AddSingleton(origins);
+        // Trusted origins may send any request header (SDKs add their own, e.g. x-stainless-*);
+        // the origin check is what keeps other pages out. No cookies are used, so no credentials.
+        services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .SetIsOriginAllowed(origins.IsTrusted)
+            .WithMethods("GET", "POST", "DELETE")
+            .AllowAnyHeader()
+            .WithExposedHeaders(ExposedHeaders)
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        return services;
+    }
+
+    public static WebApplication UseRouterSecurity(this WebApplication app)
+    {
+        app.UseMiddleware<HostAndOriginGate>();
+        app.UseCors();
+        app.UseMiddleware<JsonBodyGate>();
+        return app;
+    }
+}
