@@ -30,7 +30,7 @@ public static class Commands
             WebApplication app;
             try
             {
-                app = RouterHost.Build(config, console: !background);
+                app = RouterHost.Build(config, QuietHostFailuresOnConsole, console: !background);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -52,6 +52,10 @@ public static class Commands
         }
         return 0;
     }
+
+    /// <summary>The host logs a failed start with its whole stack trace; the console gets our one line instead (the log file keeps both).</summary>
+    private static void QuietHostFailuresOnConsole(ILoggingBuilder logging) =>
+        logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
     private static int Fail(string reason)
     {

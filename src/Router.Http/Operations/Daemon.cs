@@ -30,12 +30,15 @@ public static class Daemon
         {
             if (child.HasExited)
             {
-                // The child's own one-line reason (port in use, auth.dir unusable, ...) first, then its log.
-                var error = (await child.StandardError.ReadToEndAsync()).TrimEnd();
-                output.WriteLine(error.Length > 0 ? error : $"Router exited during start-up (code {child.ExitCode}).");
-                var log = LogsCommand.Tail(Path.Combine(config.Logging.Dir, RouterLogFile.FileName), 15).ToList();
-                if (log.Count > 0) output.WriteLine("Last log lines:");
-                foreach (var line in log) output.WriteLine("  " + line);
+                // The child's own one-line reason (port in use, auth.dir unusable, ...); without one, its last log lines.
+                var reason = (await child.StandardError.ReadToEndAsync()).TrimEnd();
+                if (reason.Length > 0)
+                {
+                    output.WriteLine(reason);
+                    return 1;
+                }
+                output.WriteLine($"Router exited during start-up (code {child.ExitCode}). Last log lines:");
+                foreach (var line in LogsCommand.Tail(Path.Combine(config.Logging.Dir, RouterLogFile.FileName), 15)) output.WriteLine("  " + line);
                 return 1;
             }
             if (PidFile.Running(config) == pid && await IsHealthyAsync(http))
