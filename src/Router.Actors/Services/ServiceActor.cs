@@ -244,7 +244,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
 
     private void Check()
     {
-        if (_check is null) return;
+        if (_check is null || (_service is not null && _process is null)) return; // no process of ours to check (stopping, or waiting to start)
         var pid = _process?.Id;
         CheckAsync(_check).PipeTo(Self, success: r => r with { Pid = pid });
     }
