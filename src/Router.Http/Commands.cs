@@ -6,27 +6,76 @@ namespace Router.Http;
 /// <summary>What each verb of the command line does; every verb reads the config first.</summary>
 public static class Commands
 {
+    /// <summary>
+    /// The router in the foreground (or, with --background, the process `start` launches). It holds
+    /// {auth.dir}/router.lock while it lives; a start-up failure is one line on stderr and exit code 1.
+    /// </summary>
     public static async Task<int> ServeAsync(string configPath, bool background, CancellationToken cancellationToken)
     {
         if (Load(configPath) is not { } config) return ConfigException.ExitCode;
-        if (PidFile.Running(config) is { } running)
-        {
-            Console.Error.WriteLine($"Router is already running for this config (pid {running}); stop it first (router stop).");
-            return 1;
-        }
-        var app = RouterHost.Build(config, console: !background);
-        await app.StartAsync(cancellationToken);
-        PidFile.Write(config);
-        app.Logger.LogInformation("Router listening on {Address} (pid {Pid})", RouterHost.BoundAddress(app), Environment.ProcessId);
+        RouterLock? claim;
         try
         {
+            claim = RouterLock.TryAcquire(config);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(StartupFailure.AuthDirUnusable(e, config));
+        }
+        if (claim is null)
+            return Fail($"Router is already running (pid {PidFile.Running(config)}) for this auth.dir ({config.Auth.Dir}); stop it first (router stop).");
+
+        using (claim)
+        {
+            WebApplication app;
+            try
+            {
+                app = RouterHost.Build(config, QuietHostFailuresOnConsole, console: !background);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Fail(StartupFailure.Describe(e, config));
+            }
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var reason = StartupFailure.Describe(e, config);
+                if (background) app.Logger.LogError("{Reason}", reason); // `router logs` shows why; the console has the line below
+                await StopQuietlyAsync(app);
+                return Fail(reason);
+            }
+            app.Logger.LogInformation("Router listening on {Address} (pid {Pid})", RouterHost.BoundAddress(app), Environment.ProcessId);
             await app.WaitForShutdownAsync(CancellationToken.None);
         }
-        finally
-        {
-            PidFile.RemoveOwn(config);
-        }
         return 0;
+    }
+
+    /// <summary>The host logs a failed start with its whole stack trace; the console gets our one line instead (the log file keeps both).</summary>
+    private static void QuietHostFailuresOnConsole(ILoggingBuilder logging) =>
+        logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+    private static int Fail(string reason)
+    {
+        Console.Error.WriteLine(reason);
+        return StartupFailure.ExitCode;
+    }
+
+    /// <summary>What did start (the actor system, side services) is stopped before the process exits.</summary>
+    private static async Task StopQuietlyAsync(WebApplication app)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await app.StopAsync(deadline.Token);
+            await app.DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            app.Logger.LogWarning("Stopping after a failed start: {Type}: {Message}", e.GetType().Name, e.Message);
+        }
     }
 
     public static int Validate(string configPath)

@@ -14,13 +14,15 @@ namespace Router.Actors.Services;
 /// provider stops taking calls while the service is not healthy (routing then fails over).
 /// Health: down (no process), degraded (running, health check failing or not passed yet), healthy.
 /// A provider with a health_check and no service is just checked.
+/// Nothing here blocks the mailbox: stopping a process (SIGTERM, grace, kill) and health checks run
+/// as tasks whose outcome comes back as a message, so status questions are answered at once.
 /// </summary>
 public sealed class ServiceActor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan FastCheckEvery = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly string _provider;
     private readonly ServiceConfig? _service;
@@ -39,6 +41,10 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
     private bool? _lastCheckOk;
     private string? _lastCheckDetail;
     private string? _published;
+    private int? _stoppingPid;
+    private bool _shuttingDown;
+    private readonly List<IActorRef> _restartWaiters = new();
+    private IActorRef? _shutdownWaiter;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -54,11 +60,9 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         Receive<Exited>(OnExited);
         Receive<CheckNow>(_ => Check());
         Receive<CheckResult>(OnCheckResult);
-        Receive<RestartService>(_ =>
-        {
-            Restart();
-            Sender.Tell(Status());
-        });
+        Receive<RestartService>(_ => Restart());
+        Receive<OldProcessStopped>(OnOldProcessStopped);
+        Receive<StopServices>(_ => StopForShutdown());
         Receive<GetServiceStatuses>(_ => Sender.Tell(Status()));
     }
 
@@ -73,20 +77,32 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         Publish();
     }
 
+    /// <summary>
+    /// A process still running here (the actor crashed, or shutdown skipped StopServices) is stopped in the
+    /// background; the log output closes once it is gone.
+    /// </summary>
     protected override void PostStop()
     {
+        var output = _output;
         if (_process is { } process)
         {
             _log.Info("Service {0}: stopping (pid {1})", _provider, process.Id);
-            ProcessSignals.Stop(process, StopGrace);
-            process.Dispose();
+            _process = null;
+            ProcessSignals.StopAsync(process, StopGrace).ContinueWith(_ =>
+            {
+                process.Dispose();
+                output?.Dispose();
+            }, TaskScheduler.Default);
         }
-        _output?.Dispose();
+        else
+        {
+            output?.Dispose();
+        }
     }
 
     private void Start()
     {
-        if (_service is null || _process is not null) return;
+        if (_service is null || _process is not null || _stoppingPid is not null || _shuttingDown) return;
         _nextStartAt = null;
         Directory.CreateDirectory(Path.GetDirectoryName(_logFile)!);
         _output ??= new LoggerConfiguration()
@@ -156,30 +172,79 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         Publish();
     }
 
+    /// <summary>Stops the process (in the background) and starts it again once it is gone; the caller hears the new status then.</summary>
     private void Restart()
     {
+        if (_service is null || _shuttingDown)
+        {
+            Self.Tell(CheckNow.Instance);
+            Sender.Tell(Status());
+            return;
+        }
         Timers.Cancel("start");
         _crashStreak = 0;
+        _restartWaiters.Add(Sender);
+        if (_stoppingPid is not null) return; // a restart is already under way
         if (_process is { } process)
         {
             _process = null;
-            ProcessSignals.Stop(process, StopGrace);
-            process.Dispose();
+            _startedAt = null;
+            _stoppingPid = process.Id;
+            _log.Info("Service {0}: restarting, stopping pid {1}", _provider, process.Id);
+            Publish();
+            StopInBackground(process, () => new OldProcessStopped());
+            return;
         }
-        if (_service is not null)
+        OnOldProcessStopped(new OldProcessStopped());
+    }
+
+    private void OnOldProcessStopped(OldProcessStopped _)
+    {
+        _stoppingPid = null;
+        if (_shuttingDown)
         {
-            _restarts++;
-            Start();
+            _shutdownWaiter?.Tell(ServicesStopped.Instance);
+            return;
         }
-        else
+        _restarts++;
+        Start();
+        var status = Status();
+        foreach (var waiter in _restartWaiters) waiter.Tell(status);
+        _restartWaiters.Clear();
+    }
+
+    private void StopForShutdown()
+    {
+        _shuttingDown = true;
+        Timers.CancelAll();
+        var replyTo = Sender;
+        if (_stoppingPid is not null)
         {
-            Self.Tell(CheckNow.Instance);
+            _shutdownWaiter = replyTo; // answered when the restart's stop completes
+            return;
         }
+        if (_process is not { } process)
+        {
+            replyTo.Tell(ServicesStopped.Instance);
+            return;
+        }
+        _process = null;
+        _startedAt = null;
+        _log.Info("Service {0}: stopping (pid {1})", _provider, process.Id);
+        StopInBackground(process, () => ServicesStopped.Instance, replyTo);
+    }
+
+    /// <summary>SIGTERM, grace, kill — as a task; <paramref name="done"/> goes to <paramref name="recipient"/> (this actor by default) when the process is gone.</summary>
+    private void StopInBackground(Process process, Func<object> done, IActorRef? recipient = null)
+    {
+        ProcessSignals.StopAsync(process, StopGrace)
+            .ContinueWith(_ => process.Dispose(), TaskScheduler.Default)
+            .PipeTo(recipient ?? Self, success: done);
     }
 
     private void Check()
     {
-        if (_check is null) return;
+        if (_check is null || (_service is not null && _process is null)) return; // no process of ours to check (stopping, or waiting to start)
         var pid = _process?.Id;
         CheckAsync(_check).PipeTo(Self, success: r => r with { Pid = pid });
     }
@@ -224,7 +289,8 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         : ProviderHealth.Degraded;
 
     private string? Detail() =>
-        _service is not null && _process is null ? (_nextStartAt is { } at ? $"not running ({_lastExit ?? "not started"}); next start at {at:O}" : "not running")
+        _stoppingPid is { } stopping ? $"restarting: stopping pid {stopping}"
+        : _service is not null && _process is null ? (_nextStartAt is { } at ? $"not running ({_lastExit ?? "not started"}); next start at {at:O}" : "not running")
         : _lastCheckOk == false ? _lastCheckDetail
         : _lastCheckOk is null && _check is not null ? "starting: the health check has not passed yet"
         : null;
@@ -265,4 +331,6 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
     private sealed record Exited(int Pid, int Code);
 
     private sealed record CheckResult(bool Ok, string? Detail, int? Pid = null);
+
+    private sealed record OldProcessStopped;
 }

@@ -16,6 +16,17 @@ public sealed record GetServiceStatuses
 
 public sealed record ServiceUnknown(string Provider);
 
+/// <summary>Stop every side service process (the router is shutting down); no restart follows. Answer: ServicesStopped.</summary>
+public sealed record StopServices
+{
+    public static readonly StopServices Instance = new();
+}
+
+public sealed record ServicesStopped
+{
+    public static readonly ServicesStopped Instance = new();
+}
+
 /// <summary>What a service tells about itself (no env values, they may be secrets).</summary>
 public sealed record ServiceStatus(
     string Provider,
@@ -27,6 +38,12 @@ public sealed record ServiceStatus(
     string? LastExit,
     DateTimeOffset? NextStartAt,
     TimeSpan? Backoff,
-    string? LogFile);
+    string? LogFile)
+{
+    public const string UnknownHealth = "unknown";
+
+    /// <summary>What the supervisor says for a service that did not answer in time (it is busy, or failing).</summary>
+    public static ServiceStatus Unknown(string provider, string why) => new(provider, UnknownHealth, why, null, null, 0, null, null, null, null);
+}
 
 public sealed record ServiceStatuses(IReadOnlyList<ServiceStatus> Services);

@@ -33,11 +33,10 @@ public static class ManagementEndpoints
     {
         if (!await guard.AdmitAsync(context)) return;
         var catalog = await routing.ActorRef.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, context.RequestAborted);
-        var serviceStatuses = (await services.ActorRef.Ask<ServiceStatuses>(GetServiceStatuses.Instance, AskTimeout, context.RequestAborted)).Services
-            .ToDictionary(s => s.Provider);
+        var serviceStatuses = await ServiceStatusesAsync(services.ActorRef, context.RequestAborted);
         var providers = new JsonArray();
         foreach (var provider in catalog.All)
-            providers.Add(await DescribeAsync(provider, serviceStatuses.GetValueOrDefault(provider.Name)));
+            providers.Add(await DescribeAsync(provider, ServiceOf(provider, serviceStatuses)));
         var now = DateTimeOffset.UtcNow;
         await SignInAnswers.WriteAsync(context, 200, new JsonObject
         {
@@ -52,6 +51,25 @@ public static class ManagementEndpoints
             ["providers"] = providers,
         });
     }
+
+    /// <summary>Every side service's status, or null when the supervisor itself did not answer in time.</summary>
+    private static async Task<Dictionary<string, ServiceStatus>?> ServiceStatusesAsync(IActorRef supervisor, CancellationToken aborted)
+    {
+        try
+        {
+            return (await supervisor.Ask<ServiceStatuses>(GetServiceStatuses.Instance, AskTimeout, aborted)).Services.ToDictionary(s => s.Provider);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A provider's service status; "unknown" (not a failed endpoint) when the supervisor did not answer.</summary>
+    private static ServiceStatus? ServiceOf(ProviderHandle provider, Dictionary<string, ServiceStatus>? statuses) =>
+        statuses is not null ? statuses.GetValueOrDefault(provider.Name)
+        : provider.Definition.Config is { Service: null, HealthCheck: null } ? null
+        : ServiceStatus.Unknown(provider.Name, "the service supervisor did not answer in time");
 
     private static async Task<JsonObject> DescribeAsync(ProviderHandle provider, ServiceStatus? service)
     {

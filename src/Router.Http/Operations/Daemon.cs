@@ -30,10 +30,15 @@ public static class Daemon
         {
             if (child.HasExited)
             {
+                // The child's own one-line reason (port in use, auth.dir unusable, ...); without one, its last log lines.
+                var reason = (await child.StandardError.ReadToEndAsync()).TrimEnd();
+                if (reason.Length > 0)
+                {
+                    output.WriteLine(reason);
+                    return 1;
+                }
                 output.WriteLine($"Router exited during start-up (code {child.ExitCode}). Last log lines:");
                 foreach (var line in LogsCommand.Tail(Path.Combine(config.Logging.Dir, RouterLogFile.FileName), 15)) output.WriteLine("  " + line);
-                var error = await child.StandardError.ReadToEndAsync();
-                if (error.Length > 0) output.WriteLine(error.TrimEnd());
                 return 1;
             }
             if (PidFile.Running(config) == pid && await IsHealthyAsync(http))
@@ -56,9 +61,14 @@ public static class Daemon
             output.WriteLine("Router is not running.");
             return 0;
         }
+        if (pid <= 0)
+        {
+            output.WriteLine($"A router holds {RouterLock.PathFor(config)} but {PidFile.PathFor(config)} does not say which process; stop it by hand.");
+            return 1;
+        }
         output.WriteLine($"Stopping router (pid {pid}); in-flight requests get up to {config.Server.ShutdownTimeout}s...");
         var graceful = await StopPidAsync(pid, TimeSpan.FromSeconds(config.Server.ShutdownTimeout + 15));
-        if (File.Exists(PidFile.PathFor(config))) File.Delete(PidFile.PathFor(config));
+        PidFile.RemoveStale(config);
         output.WriteLine(graceful ? $"Router stopped (pid {pid})." : $"Router (pid {pid}) did not stop in time and was killed.");
         return 0;
     }

@@ -5,96 +5,64 @@ using System.Text.Json.Nodes;
 using Router.Actors.Services;
 using Router.Tests.Fakes;
 
-using static Router.Tests.Fakes.TestConfig;
+using static Router.Tests.Operations.RouterProcess;
 
 namespace Router.Tests.Operations;
 
 /// <summary>start / status / logs / restart / stop driven as processes, as a user runs them; SIGTERM during a stream.</summary>
 public sealed class CommandLineTests
 {
-    private sealed record Run(int ExitCode, string Output);
-
-    private static async Task<Run> RouterAsync(string workDir, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir, UseShellExecute = false };
-        info.ArgumentList.Add(Built.RouterDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        return new Run(process.ExitCode, await stdout + await stderr);
-    }
-
-
-    private static (string Dir, int Port) WriteConfig(string providers, string routes, int shutdownTimeout = 30)
-    {
-        var dir = Directory.CreateTempSubdirectory("router-cli-").FullName;
-        var port = FreePort();
-        File.WriteAllText(Path.Combine(dir, "config.unified.yaml"), $"""
-            server: {"{"} host: 127.0.0.1, port: {port}, shutdown_timeout: {shutdownTimeout} {"}"}
-            auth: {"{"} dir: ./auth {"}"}
-            logging: {"{"} dir: ./logs, request_log: true {"}"}
-            providers:
-            {providers}
-            models:
-              routing:
-            {routes}
-            """);
-        return (dir, port);
-    }
-
     [Fact]
     public async Task Start_status_logs_restart_and_stop_work_as_a_user_runs_them()
     {
-        var (dir, port) = WriteConfig("  echo: { type: echo }", "    - { pattern: \"^echo-\", providers: [echo] }");
-        var start = await RouterAsync(dir, "start");
+        var (dir, port) = WriteEchoConfig();
+        var start = await RunAsync(dir, "start");
         Assert.Equal(0, start.ExitCode);
         Assert.Contains("started", start.Output);
         Assert.Contains("healthy", start.Output);
-        var pid = int.Parse(File.ReadAllText(Path.Combine(dir, "auth", "router.pid")).Trim());
+        var pid = PidOf(dir);
         try
         {
             Assert.True(ProcessSignals.IsAlive(pid));
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v1/chat/completions", Integration.Json.Body("echo-1"))).StatusCode);
 
-            var again = await RouterAsync(dir, "start");
+            var again = await RunAsync(dir, "start");
             Assert.Equal(0, again.ExitCode);
             Assert.Contains($"already running (pid {pid})", again.Output);
 
-            var status = await RouterAsync(dir, "status");
+            var status = await RunAsync(dir, "status");
             Assert.Equal(0, status.ExitCode);
             Assert.Contains($"pid {pid}", status.Output);
             Assert.Contains("echo", status.Output);
             Assert.Contains("healthy", status.Output);
-            var json = JsonNode.Parse((await RouterAsync(dir, "status", "--json")).Output)!;
+            var json = JsonNode.Parse((await RunAsync(dir, "status", "--json")).Output)!;
             Assert.Equal(pid, json["router"]!["pid"]!.GetValue<int>());
             Assert.Equal("healthy", json["providers"]![0]!["health"]!.GetValue<string>());
 
-            var logs = await RouterAsync(dir, "logs", "-n", "20");
+            var logs = await RunAsync(dir, "logs", "-n", "20");
             Assert.Equal(0, logs.ExitCode);
             Assert.Contains("Router listening", logs.Output);
             Assert.Contains("\"model\":\"echo-1\"", logs.Output); // the request log line
 
-            var restart = await RouterAsync(dir, "restart");
+            var restart = await RunAsync(dir, "restart");
             Assert.Equal(0, restart.ExitCode);
             Assert.False(ProcessSignals.IsAlive(pid), "the old router is gone after a restart");
-            pid = int.Parse(File.ReadAllText(Path.Combine(dir, "auth", "router.pid")).Trim());
+            pid = PidOf(dir);
             Assert.True(ProcessSignals.IsAlive(pid));
         }
         finally
         {
-            var stop = await RouterAsync(dir, "stop");
+            var stop = await RunAsync(dir, "stop");
             Assert.Equal(0, stop.ExitCode);
             Assert.Contains($"Router stopped (pid {pid})", stop.Output);
         }
         Assert.False(ProcessSignals.IsAlive(pid), "no router process is left behind");
         Assert.False(File.Exists(Path.Combine(dir, "auth", "router.pid")));
-        var stopped = await RouterAsync(dir, "status");
+        var stopped = await RunAsync(dir, "status");
         Assert.Equal(3, stopped.ExitCode);
         Assert.Contains("stopped", stopped.Output);
-        Assert.Contains("not running", (await RouterAsync(dir, "stop")).Output);
+        Assert.Contains("not running", (await RunAsync(dir, "stop")).Output);
     }
 
     [Fact]
@@ -105,8 +73,8 @@ public sealed class CommandLineTests
         var (dir, port) = WriteConfig(
             $"  slow: {{ type: openai, base_url: \"{upstream.BaseUrl}/v1\", api_keys: [sk-1] }}",
             "    - { pattern: \"^gpt-\", providers: [slow] }");
-        Assert.Equal(0, (await RouterAsync(dir, "start")).ExitCode);
-        var pid = int.Parse(File.ReadAllText(Path.Combine(dir, "auth", "router.pid")).Trim());
+        Assert.Equal(0, (await RunAsync(dir, "start")).ExitCode);
+        var pid = PidOf(dir);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Integration.Json.Body("gpt-4.1", stream: true) };
