@@ -34,13 +34,16 @@ public static class PersistenceHocon
             """;
     }
 
-    /// <summary>The directory must exist before SQLite opens the file; token files share it (0700).</summary>
+    /// <summary>
+    /// The directory must exist before SQLite opens the file; token files and the key ring share it.
+    /// It is 0700, and the database and token files an older version left readable become 0600.
+    /// </summary>
     public static void EnsureAuthDirectory(string authDir)
     {
-        var dir = Directory.CreateDirectory(authDir);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(dir.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        OwnerOnlyFiles.EnsureDirectory(authDir);
+        OwnerOnlyFiles.Restrict(authDir, SqliteFileName + "*");
+        OwnerOnlyFiles.Restrict(authDir, "*.json");
     }
 
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
