@@ -35,6 +35,9 @@ public sealed class SealedAccountSerializer : SerializerWithStringManifest
 
     public override int Identifier => Id;
 
+    /// <summary>The types whose stored form holds a credential.</summary>
+    public static readonly Type[] SealedTypes = [typeof(CredentialStored), typeof(AccountState)];
+
     /// <summary>The Akka settings that bind the sealed types to this serializer, for the key ring of <paramref name="authDir"/>.</summary>
     public static string Hocon(string authDir)
     {
@@ -45,8 +48,7 @@ public sealed class SealedAccountSerializer : SerializerWithStringManifest
               serializers.router-sealed = {{self}}
               serialization-identifiers { {{self}} = {{Id}} }
               serialization-bindings {
-                {{AkkaTypeName(typeof(CredentialStored))}} = router-sealed
-                {{AkkaTypeName(typeof(AccountState))}} = router-sealed
+                {{string.Join("\n", SealedTypes.Select(t => AkkaTypeName(t) + " = router-sealed"))}}
               }
             }
             """;

@@ -125,10 +125,12 @@ public sealed class SecretsAtRestTests
                    .WithFallback(SqlPersistence.DefaultConfiguration)))
         {
             await PersistAsync(system, "roster-ctonew", new RosterActor.MemberJoined(new RosterMember(entity, "sess_test1")));
-            await PersistAsync(system, "account-" + entity, new CredentialStored(new Credential(clerk.Cookie, Identity: "sess_test1")));
+            var credential = new Credential(clerk.Cookie, Identity: "sess_test1");
+            await PersistAsync(system, "account-" + entity, new CredentialStored(credential));
+            await PersistAsync(system, "account-" + entity, new AccountState { Credential = credential });
             await system.Terminate();
         }
-        Assert.Contains(Directory.EnumerateFiles(config.Auth.Dir, PersistenceHocon.SqliteFileName + "*"), f => Contains(File.ReadAllBytes(f), clerk.Cookie));
+        Assert.Contains(DatabaseFiles(config.Auth.Dir), f => Contains(File.ReadAllBytes(f), clerk.Cookie));
 
         await using var router = await RouterUnderTest.StartAsync(config);
         var status = await router.Http.GetStringAsync("/v1/auth/ctonew/status");
@@ -137,6 +139,41 @@ public sealed class SecretsAtRestTests
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("hello from enginelabs", await answer.Content.ReadAsStringAsync());
         Assert.True(clerk.Exchanges >= 1);
+        // The router sealed the old rows (the event and the snapshot) when it started: the cookie has left the database file.
+        Assert.Contains("Sealed 2 stored credentials", router.Log.All);
+        Assert.DoesNotContain(DatabaseFiles(config.Auth.Dir), f => Contains(File.ReadAllBytes(f), clerk.Cookie));
+    }
+
+    private static IEnumerable<string> DatabaseFiles(string authDir) => Directory.EnumerateFiles(authDir, PersistenceHocon.SqliteFileName + "*");
+
+    [Fact]
+    public void Files_an_older_version_left_readable_become_0600_when_the_router_starts()
+    {
+        var config = Build([], []);
+        var readable = OwnerFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        string[] files =
+        [
+            Path.Combine(config.Auth.Dir, PersistenceHocon.SqliteFileName),
+            Path.Combine(config.Auth.Dir, PersistenceHocon.SqliteFileName + "-wal"),
+            Path.Combine(config.Auth.Dir, "llmux-claude-alice@example.com.json"),
+            Path.Combine(config.Logging.Dir, "router.log"),
+            Path.Combine(config.Logging.Dir, "router_001.log"),
+        ];
+        Directory.CreateDirectory(config.Logging.Dir);
+        foreach (var file in files)
+        {
+            File.WriteAllText(file, "old");
+            File.SetUnixFileMode(file, readable);
+        }
+
+        PersistenceHocon.EnsureAuthDirectory(config.Auth.Dir);
+        var log = Router.Http.RouterLogFile.Create(config.Logging);
+        log.Information("opened");
+        ((IDisposable)log).Dispose();
+
+        foreach (var file in files)
+            Assert.True(File.GetUnixFileMode(file) == OwnerFile, $"{Path.GetFileName(file)} is {File.GetUnixFileMode(file)}");
+        Assert.Equal(OwnerDirectory, File.GetUnixFileMode(config.Auth.Dir));
     }
 
     [Fact]
@@ -186,14 +223,18 @@ public sealed class SecretsAtRestTests
         await writer.GracefulStop(TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>Persists whatever it is sent, as the previous version's actors did.</summary>
+    /// <summary>Persists what it is sent (an account state as a snapshot), as the previous version's actors did.</summary>
     private sealed class OldWriter : ReceivePersistentActor
     {
+        private IActorRef _snapshotFor = ActorRefs.Nobody;
+
         public override string PersistenceId { get; }
 
         public OldWriter(string persistenceId)
         {
             PersistenceId = persistenceId;
+            Command<AccountState>(state => { _snapshotFor = Sender; SaveSnapshot(state); });
+            Command<SaveSnapshotSuccess>(_ => _snapshotFor.Tell(Done.Instance));
             CommandAny(e => Persist(e, _ => Sender.Tell(Done.Instance)));
         }
     }
