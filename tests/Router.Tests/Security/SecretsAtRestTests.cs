@@ -147,6 +147,22 @@ public sealed class SecretsAtRestTests
     private static IEnumerable<string> DatabaseFiles(string authDir) => Directory.EnumerateFiles(authDir, PersistenceHocon.SqliteFileName + "*");
 
     [Fact]
+    public void A_token_file_written_before_sealing_still_reads_and_a_new_one_round_trips()
+    {
+        var dir = NewAuthDir();
+        var old = Path.Combine(dir, "llmux-claude-old@example.com.json");
+        File.WriteAllText(old, """{"email":"old@example.com","access_token":"at-plain","refresh_token":"rt-plain","expires_at":"2030-01-01T00:00:00.0000000+00:00","account_id":null}""");
+        Assert.Equal(new Credential("rt-plain", "at-plain", DateTimeOffset.Parse("2030-01-01T00:00:00Z"), Identity: "old@example.com"), TokenFile.Read(old));
+
+        var fresh = Path.Combine(dir, "llmux-chatgpt-new@example.com.json");
+        var credential = new Credential("rt-" + Guid.NewGuid().ToString("N"), "at-" + Guid.NewGuid().ToString("N"), DateTimeOffset.Parse("2030-01-01T00:00:00Z"), Identity: "new@example.com", AccountId: "acct-1");
+        TokenFile.Write(fresh, credential);
+        Assert.Equal(credential, TokenFile.Read(fresh));
+        Assert.False(Contains(File.ReadAllBytes(fresh), credential.Secret));
+        Assert.Equal(OwnerFile, File.GetUnixFileMode(fresh));
+    }
+
+    [Fact]
     public void Files_an_older_version_left_readable_become_0600_when_the_router_starts()
     {
         var config = Build([], []);
