@@ -12,8 +12,9 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
 COPY docker/config.unified.yaml /etc/router/config.unified.yaml
-# Tokens, the embedded database and logs live on the volume; the image's `app` user (uid 1654) owns it.
-RUN mkdir -p /data && chown app:app /data
+# Tokens, the embedded database, the key ring that seals them (/data/keys: a volume of its own in a
+# cluster, shared by every node) and logs live on the volume; the image's `app` user (uid 1654) owns it.
+RUN mkdir -p /data/keys && chown -R app:app /data && chmod 700 /data /data/keys
 VOLUME /data
 USER app
 EXPOSE 8317

@@ -6,6 +6,7 @@ using Router.Actors.Configuration;
 using Router.Actors.Hosting;
 using Router.Actors.Providers;
 using Router.Actors.SignIn;
+using Router.Persistence;
 using Serilog;
 using Router.Http.Endpoints;
 using Router.Http.Security;
@@ -21,6 +22,8 @@ public static class RouterHost
     /// <param name="console">False for a router started in the background: it logs to its file only.</param>
     public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null, bool console = true)
     {
+        // Before any file is written: logs, the database, token files and keys are the owner's alone.
+        OwnerOnlyFiles.RestrictProcessUmask();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Server.ShutdownTimeout));
         ConfigureLogging(builder.Logging, config.Logging, console);

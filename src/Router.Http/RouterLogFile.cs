@@ -1,10 +1,15 @@
 using Router.Actors.Configuration;
+using Router.Actors.Hosting;
+using Router.Persistence;
 using Serilog;
 using Serilog.Events;
 
 namespace Router.Http;
 
-/// <summary>{logging.dir}/router.log: the router's own log and its request lines, rotated at 10 MB, five files kept.</summary>
+/// <summary>
+/// {logging.dir}/router.log: the router's own log and its request lines, rotated at 10 MB, five files
+/// kept; every one of them 0600 (<see cref="OwnerOnlyLogFiles"/>).
+/// </summary>
 public static class RouterLogFile
 {
     public const string FileName = "router.log";
@@ -22,7 +27,8 @@ public static class RouterLogFile
 
     public static Serilog.ILogger Create(LoggingConfig config)
     {
-        Directory.CreateDirectory(config.Dir);
+        OwnerOnlyLogFiles.EnsureDirectory(config.Dir);
+        OwnerOnlyFiles.Restrict(config.Dir, "router*.log");
         // Serilog's provider takes every level from Microsoft.Extensions.Logging: its own levels decide.
         var logger = new LoggerConfiguration().MinimumLevel.Is(Level(config));
         foreach (var category in QuietCategories)
@@ -31,7 +37,7 @@ public static class RouterLogFile
             .WriteTo.File(Path.Combine(config.Dir, FileName),
                 outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 fileSizeLimitBytes: 10 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 5,
-                flushToDiskInterval: TimeSpan.FromSeconds(1))
+                flushToDiskInterval: TimeSpan.FromSeconds(1), hooks: OwnerOnlyLogFiles.Instance)
             .CreateLogger();
     }
 }

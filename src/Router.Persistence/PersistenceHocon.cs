@@ -8,14 +8,16 @@ public static class PersistenceHocon
 {
     public const string SqliteFileName = "router.db";
 
+    public static bool IsPostgres(string store) => store == "postgres";
+
+    /// <summary>The ADO.NET connection string of the store (auth.connection_string for postgres).</summary>
+    public static string ConnectionString(string store, string authDir, string connectionString) =>
+        IsPostgres(store) ? connectionString : $"Data Source={Path.Combine(authDir, SqliteFileName)};Pooling=True";
+
     public static string For(string store, string authDir, string connectionString)
     {
-        var (connection, provider) = store switch
-        {
-            "postgres" => (connectionString, "PostgreSQL.15"),
-            _ => ($"Data Source={Path.Combine(authDir, SqliteFileName)};Pooling=True", "SQLite.MS"),
-        };
-        var quoted = Quote(connection);
+        var provider = IsPostgres(store) ? "PostgreSQL.15" : "SQLite.MS";
+        var quoted = Quote(ConnectionString(store, authDir, connectionString));
         return $$"""
             akka.persistence {
               journal.plugin = "akka.persistence.journal.sql"
@@ -34,13 +36,16 @@ public static class PersistenceHocon
             """;
     }
 
-    /// <summary>The directory must exist before SQLite opens the file; token files share it (0700).</summary>
+    /// <summary>
+    /// The directory must exist before SQLite opens the file; token files and the key ring share it.
+    /// It is 0700, and the database and token files an older version left readable become 0600.
+    /// </summary>
     public static void EnsureAuthDirectory(string authDir)
     {
-        var dir = Directory.CreateDirectory(authDir);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(dir.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        OwnerOnlyFiles.EnsureDirectory(authDir);
+        OwnerOnlyFiles.Restrict(authDir, SqliteFileName + "*");
+        OwnerOnlyFiles.Restrict(authDir, "*.json");
     }
 
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
@@ -35,6 +36,7 @@ public static class AkkaSetup
             builder
                 .AddHocon(File.ReadAllText(Path.Combine(hoconDirectory, "router.conf")), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon.For(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString), HoconAddMode.Prepend)
+                .AddHocon(SealedAccountSerializer.Hocon(config.Auth.Dir), HoconAddMode.Prepend)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
@@ -70,10 +72,25 @@ public static class AkkaSetup
                     // A cluster of one joins itself; a real cluster joins its seed nodes.
                     if (!config.Cluster.Enabled)
                         Cluster.Get(system).Join(Cluster.Get(system).SelfAddress);
-                });
+                })
+                .AddStartup(async (system, _) => await ResealPlainRowsAsync(system, config.Auth));
         });
         services.AddSingleton(routes);
         services.AddSingleton<RequestDispatcher>();
         return services;
+    }
+
+    /// <summary>Seals the credentials an earlier version stored in clear text; a failure is logged, never fatal.</summary>
+    private static async Task ResealPlainRowsAsync(ActorSystem system, AuthConfig auth)
+    {
+        try
+        {
+            var connection = PersistenceHocon.ConnectionString(auth.Store, auth.Dir, auth.ConnectionString);
+            await new PlainRowResealing(system, auth.Store, connection).RunAsync(SealedAccountSerializer.Id, SealedAccountSerializer.SealedTypes);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or System.Runtime.Serialization.SerializationException or InvalidOperationException)
+        {
+            system.Log.Warning("Could not seal the credentials an earlier version stored in clear text: {0}", e.Message);
+        }
     }
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Router.Actors.Configuration;
 using Router.Actors.Providers;
+using Router.Actors.Hosting;
 using Serilog;
 
 namespace Router.Actors.Services;
@@ -104,10 +105,11 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
     {
         if (_service is null || _process is not null || _stoppingPid is not null || _shuttingDown) return;
         _nextStartAt = null;
-        Directory.CreateDirectory(Path.GetDirectoryName(_logFile)!);
+        OwnerOnlyLogFiles.EnsureDirectory(Path.GetDirectoryName(_logFile)!);
         _output ??= new LoggerConfiguration()
             .WriteTo.File(_logFile, outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Message:l}{NewLine}",
-                fileSizeLimitBytes: 10 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 5, flushToDiskInterval: TimeSpan.FromSeconds(1))
+                fileSizeLimitBytes: 10 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 5, flushToDiskInterval: TimeSpan.FromSeconds(1),
+                hooks: OwnerOnlyLogFiles.Instance)
             .CreateLogger();
 
         var start = new ProcessStartInfo(ProcessSignals.SessionLauncher ?? "/bin/sh", ShellArguments(_service.Command))

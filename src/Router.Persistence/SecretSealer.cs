@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Router.Persistence;
+
+/// <summary>
+/// Encrypts the secrets the router keeps at rest (refresh and access tokens, session cookies) with
+/// ASP.NET Core Data Protection. The key ring lives in {auth.dir}/keys (directory 0700, key files
+/// 0600); a sealed value is the text <c>enc:v1:</c> followed by the Data Protection payload
+/// (base64url, authenticated encryption: AES-256-CBC + HMACSHA256 by default, keys rolled every 90 days).
+/// </summary>
+public sealed class SecretSealer
+{
+    public const string Prefix = "enc:v1:";
+    public const string Purpose = "Router.Credentials.v1";
+    public const string KeysDirectoryName = "keys";
+    // Fixed, so payloads stay readable when the router's binaries move (the default is the install path).
+    private const string ApplicationName = "Router";
+
+    private static readonly ConcurrentDictionary<string, SecretSealer> ByAuthDirectory = new();
+
+    private readonly IDataProtector _protector;
+
+    public string KeysDirectory { get; }
+
+    private SecretSealer(IDataProtector protector, string keysDirectory)
+    {
+        _protector = protector;
+        KeysDirectory = keysDirectory;
+    }
+
+    /// <summary>The sealer of one auth dir, shared by everything in the process that writes there.</summary>
+    public static SecretSealer ForAuthDirectory(string authDir) =>
+        ByAuthDirectory.GetOrAdd(Path.GetFullPath(authDir), Open);
+
+    /// <summary>A new sealer reading the key ring from disk (tests use it to prove the keys there decrypt).</summary>
+    public static SecretSealer Open(string authDir)
+    {
+        var keys = Path.Combine(Path.GetFullPath(authDir), KeysDirectoryName);
+        OwnerOnlyFiles.EnsureDirectory(keys);
+        var provider = DataProtectionProvider.Create(new DirectoryInfo(keys), builder => builder.SetApplicationName(ApplicationName));
+        var sealer = new SecretSealer(provider.CreateProtector(Purpose), keys);
+        // Creates the first key now, so its file can be restricted before anything is sealed with it.
+        sealer._protector.Protect([0]);
+        OwnerOnlyFiles.Restrict(keys, "*.xml");
+        return sealer;
+    }
+
+    public static bool IsSealed(string? value) => value is not null && value.StartsWith(Prefix, StringComparison.Ordinal);
+
+    public string Seal(string plain) => Prefix + _protector.Protect(plain);
+
+    public string? SealOrNull(string? plain) => plain is null ? null : Seal(plain);
+
+    /// <summary>The clear text of a sealed value; a value written before sealing existed is returned as it is.</summary>
+    /// <exception cref="CryptographicException">The value was sealed with a key ring this router does not have.</exception>
+    public string Unseal(string sealedOrPlain) =>
+        IsSealed(sealedOrPlain) ? _protector.Unprotect(sealedOrPlain[Prefix.Length..]) : sealedOrPlain;
+
+    public string? UnsealOrNull(string? sealedOrPlain) => sealedOrPlain is null ? null : Unseal(sealedOrPlain);
+}
