@@ -12,15 +12,9 @@ namespace Router.Actors.Providers;
 /// A provider whose accounts sign in also follows its roster (a sharded entity): members join its view
 /// when they sign in and leave it when they sign out, on every node.
 /// </summary>
-public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private static readonly TimeSpan AccountAskTimeout = TimeSpan.FromSeconds(3);
-    // How long a lease request may take when its requester named no limit, and how long an outcome
-    // report may stay unanswered before the broker stops waiting for the account's judgement.
-    private static readonly TimeSpan DefaultLeaseWait = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan JudgementWait = TimeSpan.FromSeconds(3);
-    // An account answers a lease request at once (or says it waits for its token): after this, the next account is asked too.
-    private static readonly TimeSpan AccountAnswersWithin = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(1);
 
@@ -35,11 +29,6 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
     private readonly HashSet<string> _confirmed = new();
     private readonly Dictionary<string, AccountSnapshot> _view;
     private readonly Dictionary<string, int> _pending = new();
-    // Lease requests sent to accounts and not answered yet, by this actor's own correlation id.
-    private readonly Dictionary<long, Asking> _asking = new();
-    private long _lastAsk;
-    // Failed outcomes whose judgement the broker waits for, by lease id (the account's entity id).
-    private readonly Dictionary<string, string> _judging = new();
     private readonly AccountChooser _chooser = new();
     private readonly Func<DateTimeOffset> _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -182,144 +171,6 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         _accounts.Ask<AccountSnapshot>(new GetAccountStatus(entityId), AccountAskTimeout)
             .PipeTo(Self, failure: _ => new Status.Failure(new TimeoutException()));
 
-    /// <summary>
-    /// Asks the best account not asked yet for this request. With none left it answers why — unless
-    /// an account it has moved on from may still grant (its token renewal is under way), then it waits.
-    /// </summary>
-    private void TryNext(Wanted wanted, string? prefer = null)
-    {
-        if (wanted.Answered) return;
-        if (_service is { Health: not ProviderHealth.Healthy } service)
-        {
-            Answer(wanted, new NoAccountAvailable(_name, NoAccountReason.Unavailable, Detail: $"service {service.Health}: {service.Detail}"));
-            return;
-        }
-        var within = wanted.Until - DateTime.UtcNow;
-        if (within <= TimeSpan.Zero)
-        {
-            Answer(wanted, new NoAccountAvailable(_name, NoAccountReason.NoAnswer, Detail: "no account answered in time"));
-            return;
-        }
-        var now = _clock();
-        var choice = prefer is not null && _view.TryGetValue(prefer, out var preferred) && !wanted.Asked.Contains(prefer) && AccountChooser.IsUsable(preferred, now)
-            ? preferred
-            : _chooser.Choose(_view.Values.Select(a => a with { InFlight = a.InFlight + _pending.GetValueOrDefault(a.EntityId) }), wanted.Asked, now);
-        if (choice is null)
-        {
-            if (wanted.Open == 0) Answer(wanted, WhyNone(now));
-            return;
-        }
-
-        // Count the call at once, so a burst of requests spreads before the account has answered.
-        _pending[choice.EntityId] = _pending.GetValueOrDefault(choice.EntityId) + 1;
-        var ask = ++_lastAsk;
-        _asking[ask] = new Asking(choice.EntityId, wanted);
-        wanted.Asked.Add(choice.EntityId);
-        wanted.Open++;
-        _accounts.Tell(new AcquireLease(choice.EntityId, ask));
-        Timers.StartSingleTimer(AskKey(ask), new AccountSilent(ask), within < AccountAnswersWithin ? within : AccountAnswersWithin);
-    }
-
-    private static string AskKey(long ask) => "ask-" + ask;
-
-    /// <summary>The account this ask went to has answered (or its time is up): no longer pending.</summary>
-    private Asking? Settle(long ask)
-    {
-        if (!_asking.Remove(ask, out var asking)) return null;
-        Timers.Cancel(AskKey(ask));
-        _pending[asking.EntityId]--;
-        asking.Wanted.Open--;
-        return asking;
-    }
-
-    private void OnGranted(LeaseGranted granted)
-    {
-        if (granted.Snapshot is { } snapshot) Remember(snapshot);
-        if (Settle(granted.CorrelationId) is not { Wanted: { Answered: false } wanted })
-        {
-            // Nobody waits for this grant (the time ran out, or another account granted first): the slot goes straight back.
-            _accounts.Tell(new ReportOutcome(granted.Lease.EntityId, granted.Lease.LeaseId, CallOutcome.Cancelled));
-            return;
-        }
-        wanted.Answered = true;
-        wanted.ReplyTo.Tell(granted with { CorrelationId = wanted.CorrelationId });
-    }
-
-    private void OnDenied(LeaseDenied denied)
-    {
-        if (denied.Snapshot is { } snapshot) Remember(snapshot);
-        if (Settle(denied.CorrelationId) is { } asking)
-            TryNext(asking.Wanted);
-    }
-
-    /// <summary>The account waits for its token renewal before it can answer: ask the next one meanwhile.</summary>
-    private void OnDeferred(LeaseDeferred deferred)
-    {
-        if (_asking.TryGetValue(deferred.CorrelationId, out var asking))
-            MoveOn(deferred.CorrelationId, asking);
-    }
-
-    /// <summary>
-    /// An account that has not answered soon is not waited for alone: the next account is asked too,
-    /// while the first may still grant until the request's time is up (the first grant wins; any later
-    /// one goes straight back).
-    /// </summary>
-    private void OnSilent(AccountSilent silent)
-    {
-        if (!_asking.TryGetValue(silent.Ask, out var asking)) return;
-        if (!asking.MovedOn && asking.Wanted.Until > DateTime.UtcNow)
-        {
-            _log.Warning("Provider {0}: account {1} has not answered a lease request yet; asking the next one too", _name, _view.GetValueOrDefault(asking.EntityId)?.Name ?? asking.EntityId);
-            MoveOn(silent.Ask, asking);
-            return;
-        }
-        Settle(silent.Ask);
-        TryNext(asking.Wanted);
-    }
-
-    private void MoveOn(long ask, Asking asking)
-    {
-        if (asking.MovedOn) return;
-        asking.MovedOn = true;
-        var left = asking.Wanted.Until - DateTime.UtcNow;
-        Timers.StartSingleTimer(AskKey(ask), new AccountSilent(ask), left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        TryNext(asking.Wanted);
-    }
-
-    private static void Answer(Wanted wanted, NoAccountAvailable none)
-    {
-        wanted.Answered = true;
-        wanted.ReplyTo.Tell(none with { CorrelationId = wanted.CorrelationId });
-    }
-
-    private void OnCallFinished(CallFinished f)
-    {
-        // Successes counted by the broker happened before this outcome: the account hears them first.
-        if (_broker?.TakeSuccesses(f.Lease.EntityId) is > 0 and var earlier)
-            _accounts.Tell(new ReportSuccesses(f.Lease.EntityId, earlier));
-        if (!f.Lease.Local && _view.TryGetValue(f.Lease.EntityId, out var view))
-            _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
-        _accounts.Tell(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome));
-        if (_broker is not null && LeaseBroker.Withdraws(f.Outcome))
-        {
-            // The requester withdrew the account from the broker; it is restored once the account has judged.
-            _judging[f.Lease.LeaseId] = f.Lease.EntityId;
-            Timers.StartSingleTimer(JudgeKey(f.Lease.LeaseId), new JudgementOverdue(f.Lease.LeaseId), JudgementWait);
-        }
-    }
-
-    private static string JudgeKey(string leaseId) => "judge-" + leaseId;
-
-    /// <summary>The account has judged an outcome (or did not in time): the broker may lease it again if the view says so.</summary>
-    private void Judged(string leaseId, AccountSnapshot? snapshot)
-    {
-        if (snapshot is not null) Remember(snapshot);
-        if (!_judging.Remove(leaseId, out var entityId)) return;
-        Timers.Cancel(JudgeKey(leaseId));
-        _broker?.Restore(entityId);
-        PublishReady();
-    }
-
     /// <summary>Answers travel concurrently: keep the newest snapshot of each account.</summary>
     private void Remember(AccountSnapshot snapshot)
     {
@@ -352,33 +203,6 @@ public sealed class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedSta
         var health = _service is { Health: not ProviderHealth.Healthy } service ? service.Health : ProviderHealth.Of(accounts, _clock(), signsIn: _roster is not null);
         return new ProviderStatus(_name, health, accounts, _service?.Detail);
     }
-
-    /// <summary>
-    /// A lease request as the provider works on it: who waits, under which id, until when; the
-    /// accounts asked (or excluded) so far, how many of them may still answer, and whether the
-    /// requester has had its one answer.
-    /// </summary>
-    private sealed class Wanted(IActorRef replyTo, long correlationId, IEnumerable<string> excluded, DateTime until)
-    {
-        public IActorRef ReplyTo { get; } = replyTo;
-        public long CorrelationId { get; } = correlationId;
-        public DateTime Until { get; } = until;
-        public HashSet<string> Asked { get; } = new(excluded);
-        public int Open { get; set; }
-        public bool Answered { get; set; }
-    }
-
-    /// <summary>A lease request sent to one account on behalf of a Wanted; MovedOn once the next account was asked too.</summary>
-    private sealed class Asking(string entityId, Wanted wanted)
-    {
-        public string EntityId { get; } = entityId;
-        public Wanted Wanted { get; } = wanted;
-        public bool MovedOn { get; set; }
-    }
-
-    private sealed record AccountSilent(long Ask);
-
-    private sealed record JudgementOverdue(string LeaseId);
 
     private sealed class RefreshView { public static readonly RefreshView Instance = new(); }
 

@@ -180,7 +180,7 @@ public sealed class AnthropicStreamDecodingTests
             new StreamFailed(new ErrorInfo(529, ErrorKind.Unavailable, "Overloaded", "overloaded_error")),
         ];
         Assert.Equal(Describe.Events(expected), Describe.Events(events));
-        Assert.True(completed, "an error event is the last thing the stream says");
+        Assert.False(completed, "an error event is not an end marker: the pipeline ends a stream at its first StreamFailed");
     }
 
     [Fact]

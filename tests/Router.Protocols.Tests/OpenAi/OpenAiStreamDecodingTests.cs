@@ -123,7 +123,7 @@ public sealed class OpenAiStreamDecodingTests
         var failed = Assert.IsType<StreamFailed>(events[2]);
         Assert.Equal("The server had an error while processing your request. Sorry about that!", failed.Error.Message);
         Assert.Equal(ErrorKind.Upstream, failed.Error.Kind);
-        Assert.True(completed, "an error chunk is the last thing the stream says");
+        Assert.False(completed, "an error chunk is not an end marker: the pipeline ends a stream at its first StreamFailed");
         Assert.DoesNotContain(events, e => e is MessageFinished);
     }
 
