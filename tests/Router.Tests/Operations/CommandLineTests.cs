@@ -76,18 +76,25 @@ public sealed class CommandLineTests
         Assert.Equal(0, (await RunAsync(dir, "start")).ExitCode);
         var pid = PidOf(dir);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Integration.Json.Body("gpt-4.1", stream: true) };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var first = await reader.ReadLineAsync();
-        Assert.StartsWith("data: ", first);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Integration.Json.Body("gpt-4.1", stream: true) };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var first = await reader.ReadLineAsync();
+            Assert.StartsWith("data: ", first);
 
-        ProcessSignals.Terminate(pid); // as `router stop` or `docker stop` does
-        var rest = await reader.ReadToEndAsync();
-        Assert.Contains("w15", rest);
-        Assert.EndsWith("data: [DONE]\n\n", rest);
-        await RouterUnderTest.EventuallyAsync(() => Task.FromResult(!ProcessSignals.IsAlive(pid)), "the router exits after the stream", 20000);
-        Assert.False(File.Exists(Path.Combine(dir, "auth", "router.pid")));
+            ProcessSignals.Terminate(pid); // as `router stop` or `docker stop` does
+            var rest = await reader.ReadToEndAsync();
+            Assert.Contains("w15", rest);
+            Assert.EndsWith("data: [DONE]\n\n", rest);
+            await RouterUnderTest.EventuallyAsync(() => Task.FromResult(!ProcessSignals.IsAlive(pid)), "the router exits after the stream", 20000);
+            Assert.False(File.Exists(Path.Combine(dir, "auth", "router.pid")));
+        }
+        finally
+        {
+            if (ProcessSignals.IsAlive(pid)) await StopAsync(dir, pid); // a failed assertion must not leave the router running
+        }
     }
 }
