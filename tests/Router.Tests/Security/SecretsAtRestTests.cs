@@ -55,11 +55,11 @@ public sealed class SecretsAtRestTests
         var authDir = h.Config.Auth.Dir;
 
         h.OAuth.NextExpiresIn = 2; // the first Claude token lives 2 s: the timer renews it
-        Assert.Equal(HttpStatusCode.OK, (await h.SignInAsync("claude")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await h.SignInAsync("chatgpt", "bob@example.com")).StatusCode);
+        await AssertOkAsync(await h.SignInAsync("claude"));
+        await AssertOkAsync(await h.SignInAsync("chatgpt", "bob@example.com"));
         await RouterUnderTest.EventuallyAsync(() => Task.FromResult(h.OAuth.RefreshCalls >= 1), "a renewal by timer", 10_000);
         var stored = await h.Router.Http.PostAsync("/v1/auth/ctonew", Integration.Json.Raw(new JsonObject { ["clerk_jwt_cookie"] = clerk.Cookie }.ToJsonString()));
-        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        await AssertOkAsync(stored);
         await AssertAnswersAsync(h, apiKey);
         await h.Router.DisposeAsync();
 
@@ -96,6 +96,9 @@ public sealed class SecretsAtRestTests
         await AssertAnswersAsync(h, apiKey);
         h.AssertNoSecretLeaked();
     }
+
+    private static async Task AssertOkAsync(HttpResponseMessage response) =>
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
 
     /// <summary>Every account answers through its own vendor: Claude, ChatGPT, ctonew and the API key.</summary>
     private static async Task AssertAnswersAsync(LlmuxHarness h, string apiKey)
