@@ -46,6 +46,11 @@ public sealed partial class AccountActor
     private void OnReset()
     {
         var replyTo = Sender;
+        if (_state.IsSignedOut)
+        {
+            replyTo.Tell(Snapshot()); // nothing to reset: it needs a sign-in
+            return;
+        }
         _renewedAfter401 = false;
         Persist(new AccountReset("reset by an operator"), e =>
         {
