@@ -18,8 +18,9 @@ public sealed partial class AccountActor
 
     private bool Probes => _spec.Tokens is null && _spec.ProbeAfter is not null;
 
-    private bool ProbeAllowed(DateTimeOffset now) =>
-        Probes && _state.ProbeDue(now) && !(_probeLease is { } inFlight && _leases.ContainsKey(inFlight));
+    private bool ProbeAllowed(DateTimeOffset now) => Probes && _state.ProbeDue(now) && !ProbeInFlight;
+
+    private bool ProbeInFlight => _probeLease is { } lease && _leases.ContainsKey(lease);
 
     /// <summary>A lease granted to an unauthenticated account is its probe.</summary>
     private void NoteProbe(string leaseId)
@@ -29,9 +30,10 @@ public sealed partial class AccountActor
         _log.Info("Account {0}: trying its key again with one call", _spec.Name);
     }
 
-    /// <summary>When the next probe may run, as snapshots show it: null when the account does not probe.</summary>
+    /// <summary>When the next probe may run, as snapshots show it: null when the account does not probe, or
+    /// while its probe runs (so providers do not pick it meanwhile).</summary>
     private DateTimeOffset? NextProbe() =>
-        Probes && _state.Health == AccountHealth.Unauthenticated ? _state.NextProbeAt : null;
+        Probes && _state.Health == AccountHealth.Unauthenticated && !ProbeInFlight ? _state.NextProbeAt : null;
 
     /// <summary>After a restart, an unauthenticated API-key account may probe at once (kept in memory:
     /// the persisted backoff still doubles if the key is refused again).</summary>
@@ -44,6 +46,11 @@ public sealed partial class AccountActor
     private void OnReset()
     {
         var replyTo = Sender;
+        if (_state.IsSignedOut)
+        {
+            replyTo.Tell(Snapshot()); // nothing to reset: it needs a sign-in
+            return;
+        }
         _renewedAfter401 = false;
         Persist(new AccountReset("reset by an operator"), e =>
         {

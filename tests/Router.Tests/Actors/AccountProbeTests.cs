@@ -9,6 +9,8 @@ public sealed class AccountProbeTests() : TestKit(AccountActorTests.Config)
 {
     private static readonly TimeSpan FirstWait = TimeSpan.FromMinutes(1);
     private static readonly CallOutcome Refused = new(OutcomeKind.Unauthorized);
+    // A persistent actor's first answer waits for its recovery: slow on a loaded machine.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     private DateTimeOffset _now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
 
@@ -20,13 +22,13 @@ public sealed class AccountProbeTests() : TestKit(AccountActorTests.Config)
     private object Ask(IActorRef account, AccountSpec spec)
     {
         account.Tell(new AcquireLease(spec.EntityId));
-        return ExpectMsg<object>(m => m is LeaseGranted or LeaseDenied);
+        return ExpectMsg<object>(m => m is LeaseGranted or LeaseDenied, Patience);
     }
 
     private AccountSnapshot Report(IActorRef account, AccountSpec spec, Lease lease, CallOutcome outcome)
     {
         account.Tell(new ReportOutcome(spec.EntityId, lease.LeaseId, outcome));
-        return ExpectMsg<AccountSnapshot>();
+        return ExpectMsg<AccountSnapshot>(Patience);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class AccountProbeTests() : TestKit(AccountActorTests.Config)
 
         var second = Start(spec);
         second.Tell(new GetAccountStatus(spec.EntityId));
-        var recovered = ExpectMsg<AccountSnapshot>();
+        var recovered = ExpectMsg<AccountSnapshot>(Patience);
         Assert.Equal(AccountHealth.Unauthenticated, recovered.Health);
         Assert.Equal(_now, recovered.NextProbeAt);
 
@@ -102,7 +104,7 @@ public sealed class AccountProbeTests() : TestKit(AccountActorTests.Config)
         Assert.Equal(AccountHealth.Unauthenticated, Report(account, spec, second, Refused).Health);
 
         account.Tell(new ResetAccount(spec.EntityId));
-        var reset = ExpectMsg<AccountSnapshot>();
+        var reset = ExpectMsg<AccountSnapshot>(Patience);
 
         Assert.Equal(AccountHealth.Healthy, reset.Health);
         Assert.Null(reset.CooldownUntil);

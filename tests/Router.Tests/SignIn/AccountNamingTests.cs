@@ -48,13 +48,14 @@ public sealed class AccountNamingTests
         await h.SignInAsync("claude", "second@example.com");
         await h.RestartRouterAsync();
 
-        h.Claude.DefaultReply = AnthropicWire.Overloaded;
-        h.Backup.DefaultReply = OpenAiWire.ServerError;
-        var (_, body) = await h.ChatAsync("claude-sonnet-4-5");
-
-        Assert.Contains("claude-pro#1", body);
-        Assert.Contains("claude-pro#2", body);
-        Assert.DoesNotContain("example.com", body);
+        async Task<string> LabelsAsync()
+        {
+            var status = JsonNode.Parse(await h.Router.Http.GetStringAsync("/v0/management/status"))!;
+            var accounts = status["providers"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "claude-pro")!["accounts"]!.AsArray();
+            return string.Join(",", accounts.Select(a => $"{a!["name"]}={a["identity"]}").Order());
+        }
+        await RouterUnderTest.EventuallyAsync(async () => await LabelsAsync() == $"claude-pro#1={Email},claude-pro#2=second@example.com",
+            "both accounts named by their number after the restart", 30_000);
     }
 
     [Fact]
