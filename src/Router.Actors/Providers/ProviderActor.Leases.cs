@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Router.Actors.Accounts;
 
 namespace Router.Actors.Providers;

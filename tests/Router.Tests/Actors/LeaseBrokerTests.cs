@@ -59,7 +59,7 @@ public sealed class LeaseBrokerTests
     [Fact]
     public void Withdrawals_are_counted_two_failures_need_two_judgements()
     {
-        var broker = With(new("p#1-a", "p#1", "key-1", null));
+        var broker = With(new LeaseBroker.ReadyAccount("p#1-a", "p#1", "key-1", null));
         broker.Withdraw("p#1-a");
         broker.Withdraw("p#1-a");
 
@@ -72,7 +72,7 @@ public sealed class LeaseBrokerTests
     [Fact]
     public void Broker_leases_count_in_flight_until_returned()
     {
-        var broker = With(new("p#1-a", "p#1", "key-1", null));
+        var broker = With(new LeaseBroker.ReadyAccount("p#1-a", "p#1", "key-1", null));
         broker.TryLease(new HashSet<string>(), Now);
         broker.TryLease(new HashSet<string>(), Now);
         Assert.Equal(2, broker.InFlight("p#1-a"));

@@ -45,7 +45,7 @@ public sealed class LeaseInboxTests() : TestKit(AccountActorTests.Config)
         var inbox = Sys.ActorOf(LeaseInbox.Props(pending));
         var (id, answer) = pending.Open();
 
-        inbox.Tell(new NoAccountAvailable("p", NoAccountReason.CoolingDown, CorrelationId: id));
+        inbox.Tell(new NoAccountAvailable("p", NoAccountReason.CoolingDown, CorrelationId: id), TestActor);
 
         Assert.Equal(NoAccountReason.CoolingDown, Assert.IsType<NoAccountAvailable>(await answer.WaitAsync(TimeSpan.FromSeconds(5))).Reason);
     }

@@ -32,12 +32,21 @@ public sealed class CredentialMaskerTests
     public async Task A_secret_split_between_two_chunks_is_masked_whole()
     {
         var chunks = new[] { "data: {\"error\":\"Bearer sk-sec", "ret-key-123\"}\n\n", "data: [DONE]\n\n" }
-            .Select(c => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(c)).ToAsyncEnumerable();
+            .Select(c => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(c));
 
         var joined = new StringBuilder();
-        await foreach (var chunk in Masker.Apply(chunks))
+        await foreach (var chunk in Masker.Apply(Async(chunks)))
             joined.Append(Encoding.UTF8.GetString(chunk.Span));
 
         Assert.Equal("data: {\"error\":\"Bearer ***\"}\n\ndata: [DONE]\n\n", joined.ToString());
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Async(IEnumerable<ReadOnlyMemory<byte>> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            await Task.Yield();
+            yield return chunk;
+        }
     }
 }
