@@ -9,7 +9,7 @@ namespace Router.Http.Security;
 /// now resolves to 127.0.0.1 reaches the router as "same origin", but its Host is still that name).
 /// Accepted on any port: loopback names (localhost, *.localhost), IP addresses (a rebinding needs a
 /// DNS name), server.host, and each server.allowed_hosts entry. An entry is `name` (any port),
-/// `name:port` (that port only) or `.name` (the name and all its subdomains, any port).
+/// `name:port` (that port only), or `.name` / `*.name` (the name and all its subdomains, any port).
 /// </summary>
 public sealed class TrustedHosts
 {
@@ -24,6 +24,7 @@ public sealed class TrustedHosts
         {
             var host = new HostString(entry.Trim());
             var name = Name(host.Host);
+            if (name.StartsWith("*.", StringComparison.Ordinal)) name = name[1..];
             if (name.StartsWith('.')) _domains.Add(name);
             else if (host.Port is { } port) _withPort.Add($"{name}:{port}");
             else _anyPort.Add(name);

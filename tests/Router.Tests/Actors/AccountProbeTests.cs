@@ -28,7 +28,7 @@ public sealed class AccountProbeTests() : TestKit(AccountActorTests.Config)
     private AccountSnapshot Report(IActorRef account, AccountSpec spec, Lease lease, CallOutcome outcome)
     {
         account.Tell(new ReportOutcome(spec.EntityId, lease.LeaseId, outcome));
-        return ExpectMsg<AccountSnapshot>(Patience);
+        return ExpectMsg<OutcomeRecorded>(Patience).Snapshot;
     }
 
     [Fact]

@@ -14,11 +14,13 @@ public sealed class SecurityConfigTests
             server:
               allowed_hosts: [router.lan, "pinned.lan:8317", .corp.example]
               cors_origins: [https://console.example]
+            providers:
+              echo: { type: echo }
             """);
         Assert.Equal(["router.lan", "pinned.lan:8317", ".corp.example"], config.Server.AllowedHosts);
         Assert.Equal(["https://console.example"], config.Server.CorsOrigins);
 
-        var defaults = Load("server:\n  port: 8317\n");
+        var defaults = Load("server:\n  port: 8317\nproviders:\n  echo: { type: echo }\n");
         Assert.Empty(defaults.Server.AllowedHosts);
         Assert.Empty(defaults.Server.CorsOrigins);
     }

@@ -32,7 +32,7 @@ internal sealed class ServerBlock(ConfigSource source) : BlockReader(source)
         _ => config,
     };
 
-    /// <summary>Host names (optionally with :port, or a leading `*.` wildcard) — never a URL.</summary>
+    /// <summary>Host names (optionally with :port; `.example.com` or `*.example.com` for a domain and its subdomains) — never a URL.</summary>
     private List<string> AllowedHosts(ConfigEntry e)
     {
         var hosts = new List<string>();
