@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Router.Actors.Configuration;
@@ -8,6 +7,7 @@ using Router.Actors.Providers;
 using Router.Actors.SignIn;
 using Serilog;
 using Router.Http.Endpoints;
+using Router.Http.Errors;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -29,6 +29,7 @@ public static class RouterHost
             kestrel.Limits.MaxRequestBodySize = config.Server.MaxBodyBytes;
             kestrel.Limits.MaxConcurrentConnections = ConnectionLimit.For(config.Server.MaxConnections);
             kestrel.AddServerHeader = false;
+            RequestLimits.Apply(kestrel.Limits);
             Listen(kestrel, config.Server.Host, config.Server.Port);
         });
 
@@ -46,7 +47,8 @@ public static class RouterHost
         builder.Services.AddHostedService<GracefulDrain>();
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
+        app.UseMiddleware<ErrorAnswers>();
+        app.UseExceptionHandler(ErrorAnswers.ExceptionOptions());
         InferenceEndpoints.Map(app);
         ModelsEndpoint.Map(app);
         HealthEndpoint.Map(app);
@@ -80,14 +82,5 @@ public static class RouterHost
         logging.SetMinimumLevel((LogLevel)(int)RouterLogFile.Level(config));
         foreach (var category in RouterLogFile.QuietCategories)
             logging.AddFilter(category, LogLevel.Warning);
-    }
-
-    // Anything unexpected is a 500 in OpenAI's shape with no detail: the log has the exception, not the client.
-    private static Task WriteUnexpectedErrorAsync(HttpContext context)
-    {
-        var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Router")
-            .LogError("Unexpected failure on {Path}: {Type}", context.Request.Path, failure?.GetType().Name);
-        return FrontDoor.WriteErrorAsync(context, WireFormats.OpenAiChat, new ErrorInfo(500, ErrorKind.Internal, "The router failed to handle the request."));
     }
 }
