@@ -67,8 +67,11 @@ public sealed class FrontDoor(RouterConfig config)
         }
     }
 
-    private async Task AdmitAsync(HttpContext context, long bytes) =>
+    private async Task AdmitAsync(HttpContext context, long bytes)
+    {
         context.Response.RegisterForDispose(await _budget.AdmitAsync(bytes, context.RequestAborted));
+        if (bytes >= HeapTrim.CollectBefore) HeapTrim.CollectNow();
+    }
 
     private static ErrorInfo UnreadableBody(int status, string reason) => status == StatusCodes.Status408RequestTimeout
         ? new ErrorInfo(status, ErrorKind.InvalidRequest, "The request body did not arrive in time.", "request_timeout")
@@ -86,8 +89,13 @@ public sealed class FrontDoor(RouterConfig config)
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        // Slice by slice: Kestrel copies a whole write into its own pooled blocks before flushing, and
+        // keeps those blocks, so one 20 MB write would grow the server's pool by 20 MB for good.
+        for (var offset = 0; offset < body.Length; offset += WriteSlice)
+            await context.Response.Body.WriteAsync(body.Slice(offset, Math.Min(WriteSlice, body.Length - offset)), context.RequestAborted);
     }
+
+    private const int WriteSlice = 64 * 1024;
 
     private static string? PresentedKey(HttpRequest request)
     {

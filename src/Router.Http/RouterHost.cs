@@ -30,6 +30,7 @@ public static class RouterHost
             kestrel.Limits.MaxConcurrentConnections = ConnectionLimit.For(config.Server.MaxConnections);
             kestrel.AddServerHeader = false;
             RequestLimits.Apply(kestrel.Limits);
+            kestrel.ConfigureEndpointDefaults(KestrelErrorBodies.Use);
             Listen(kestrel, config.Server.Host, config.Server.Port);
         });
 

@@ -9,6 +9,15 @@ namespace Router.Http.Body;
 /// </summary>
 public sealed class HeapTrim
 {
+    /// <summary>A body at least this large starts on a collected heap, so one large request's garbage never adds to the next one's.</summary>
+    public const long CollectBefore = 4 * 1024 * 1024;
+
+    public static void CollectNow()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
     private int _running;
 
     public void Request()
