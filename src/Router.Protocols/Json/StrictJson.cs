@@ -33,7 +33,7 @@ public static class StrictJson
             while (reader.Read()) { } // anything but whitespace after the object throws
             return root;
         }
-        catch (JsonException e) when (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        catch (JsonException) when (path.Depth >= MaxDepth - 1)
         {
             throw new ProtocolException($"The request body nests deeper than {MaxDepth} levels (at '{path}').", path.ToString());
         }
@@ -110,6 +110,8 @@ public static class StrictJson
         public void Push(object segment) => _segments.Add(segment);
 
         public void Pop() => _segments.RemoveAt(_segments.Count - 1);
+
+        public int Depth => _segments.Count;
 
         public override string ToString()
         {
