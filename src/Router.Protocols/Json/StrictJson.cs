@@ -93,7 +93,7 @@ public static class StrictJson
         if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
             throw new ProtocolException($"'{path}' is a number too large to represent.", path.ToString());
         var text = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-        return JsonValue.Create(JsonElement.Parse(text));
+        return JsonValue.Create(JsonElement.Parse(text))!;
     }
 
     private static string FirstSentence(string message)
