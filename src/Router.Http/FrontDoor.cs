@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Router.Actors.Configuration;
+using Router.Http.Body;
 using Router.Protocols;
 using Router.Protocols.Canonical;
+using Router.Protocols.Json;
 
 namespace Router.Http;
 
@@ -15,6 +17,7 @@ namespace Router.Http;
 /// </summary>
 public sealed class FrontDoor(RouterConfig config)
 {
+    private readonly BodyBudget _budget = new(config.Server.MaxBodyBytes);
     private readonly byte[][] _keyHashes = config.Server.ApiKeys.Where(k => k.Length > 0).Select(Hash).ToArray();
 
     /// <summary>True when no key is configured or the request carries one of them in any accepted place.</summary>
@@ -30,28 +33,49 @@ public sealed class FrontDoor(RouterConfig config)
         return match;
     }
 
-    /// <summary>The JSON object in the body, or the error to answer with (400 or 413).</summary>
+    /// <summary>
+    /// The JSON object in the body, or the error to answer with (400, 408 or 413). A large body first
+    /// waits for room in the memory budget, held until the response is complete.
+    /// </summary>
     public async Task<(JsonObject? Body, ErrorInfo? Error)> ReadJsonAsync(HttpContext context)
     {
         var limit = config.Server.MaxBodyBytes;
-        if (context.Request.ContentLength > limit)
+        var declared = context.Request.ContentLength;
+        if (declared > limit)
             return (null, ErrorInfo.TooLarge(limit));
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
         try
         {
-            var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            return node is JsonObject obj ? (obj, null) : (null, ErrorInfo.BadRequest("The request body must be a JSON object."));
+            if (declared is { } length) await AdmitAsync(context, length);
+            using var body = await PooledBody.ReadAsync(context.Request.Body, context.RequestAborted);
+            if (declared is null) await AdmitAsync(context, body.Length);
+            return (StrictJson.ParseObject(body.Sequence), null);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (ProtocolException e)
         {
-            return (null, ErrorInfo.TooLarge(limit));
+            return (null, e.ToError());
         }
-        catch (JsonException e)
+        catch (BadHttpRequestException e)
         {
-            return (null, ErrorInfo.BadRequest("The request body is not valid JSON: " + e.Message));
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorInfo.TooLarge(limit) : UnreadableBody(e.StatusCode, e.Message));
+        }
+        catch (IOException e)
+        {
+            // The client reset the connection mid-body; the answer is for the log.
+            return (null, UnreadableBody(StatusCodes.Status400BadRequest, e.Message));
         }
     }
+
+    private async Task AdmitAsync(HttpContext context, long bytes)
+    {
+        context.Response.RegisterForDispose(await _budget.AdmitAsync(bytes, context.RequestAborted));
+        if (bytes >= HeapTrim.CollectBefore) HeapTrim.CollectNow();
+    }
+
+    private static ErrorInfo UnreadableBody(int status, string reason) => status == StatusCodes.Status408RequestTimeout
+        ? new ErrorInfo(status, ErrorKind.InvalidRequest, "The request body did not arrive in time.", "request_timeout")
+        : ErrorInfo.BadRequest("The request body could not be read: " + reason);
 
     public static async Task WriteErrorAsync(HttpContext context, IWireFormat format, ErrorInfo error, TimeSpan? retryAfter = null)
     {
@@ -65,8 +89,13 @@ public sealed class FrontDoor(RouterConfig config)
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        // Slice by slice: Kestrel copies a whole write into its own pooled blocks before flushing, and
+        // keeps those blocks, so one 20 MB write would grow the server's pool by 20 MB for good.
+        for (var offset = 0; offset < body.Length; offset += WriteSlice)
+            await context.Response.Body.WriteAsync(body.Slice(offset, Math.Min(WriteSlice, body.Length - offset)), context.RequestAborted);
     }
+
+    private const int WriteSlice = 64 * 1024;
 
     private static string? PresentedKey(HttpRequest request)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Router.Actors.Configuration;
@@ -9,6 +8,7 @@ using Router.Actors.SignIn;
 using Router.Persistence;
 using Serilog;
 using Router.Http.Endpoints;
+using Router.Http.Errors;
 using Router.Http.Security;
 using Router.Protocols;
 using Router.Protocols.Canonical;
@@ -33,6 +33,8 @@ public static class RouterHost
             kestrel.Limits.MaxRequestBodySize = config.Server.MaxBodyBytes;
             kestrel.Limits.MaxConcurrentConnections = ConnectionLimit.For(config.Server.MaxConnections);
             kestrel.AddServerHeader = false;
+            RequestLimits.Apply(kestrel.Limits);
+            kestrel.ConfigureEndpointDefaults(KestrelErrorBodies.Use);
             Listen(kestrel, config.Server.Host, config.Server.Port);
         });
 
@@ -51,8 +53,9 @@ public static class RouterHost
         builder.Services.AddRouterSecurity(config);
 
         var app = builder.Build();
-        app.UseRequestLog(); // outside the exception handler: it logs the 500 the handler writes
-        app.UseExceptionHandler(errors => errors.Run(WriteUnexpectedErrorAsync));
+        app.UseRequestLog(); // outermost: it logs the answer every inner layer wrote, 500s included
+        app.UseMiddleware<ErrorAnswers>();
+        app.UseExceptionHandler(ErrorAnswers.ExceptionOptions());
         app.UseRouterSecurity();
         InferenceEndpoints.Map(app);
         ModelsEndpoint.Map(app);
@@ -87,14 +90,5 @@ public static class RouterHost
         logging.SetMinimumLevel((LogLevel)(int)RouterLogFile.Level(config));
         foreach (var category in RouterLogFile.QuietCategories)
             logging.AddFilter(category, LogLevel.Warning);
-    }
-
-    // Anything unexpected is a 500 in OpenAI's shape with no detail: the log has the exception, not the client.
-    private static Task WriteUnexpectedErrorAsync(HttpContext context)
-    {
-        var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Router")
-            .LogError("Unexpected failure on {Path}: {Type}", context.Request.Path, failure?.GetType().Name);
-        return FrontDoor.WriteErrorAsync(context, WireFormats.OpenAiChat, new ErrorInfo(500, ErrorKind.Internal, "The router failed to handle the request."));
     }
 }

@@ -166,6 +166,6 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
     private static byte[] Translate(byte[] upstreamBody, IWireFormat from, IWireFormat to)
     {
         var json = JsonNode.Parse(upstreamBody) as JsonObject ?? throw new ProtocolException("not a JSON object");
-        return JsonSerializer.SerializeToUtf8Bytes(to.EncodeResponse(from.DecodeResponse(json)));
+        return Router.Protocols.Json.JsonBytes.Serialize(to.EncodeResponse(from.DecodeResponse(json)));
     }
 }

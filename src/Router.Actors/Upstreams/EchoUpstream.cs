@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Router.Protocols;
+using Router.Protocols.Json;
 using Router.Protocols.Canonical;
 
 namespace Router.Actors.Upstreams;
@@ -28,7 +29,7 @@ public sealed class EchoUpstream : IUpstream
     }
 
     private byte[] WholeBody(string id, string model, string text, Usage usage) =>
-        JsonSerializer.SerializeToUtf8Bytes(Format.EncodeResponse(
+        JsonBytes.Serialize(Format.EncodeResponse(
             new ChatResponse(id, model, [new TextPart(text)], FinishReason.Stop, usage, DateTimeOffset.UtcNow)));
 
     private byte[] StreamBody(ChatRequest request, string id, string model, string text, Usage usage)
@@ -48,5 +49,15 @@ public sealed class EchoUpstream : IUpstream
 
     private static int CountWords(ChatRequest request) => request.Messages.Sum(m => CountWords(m.JoinedText));
 
-    private static int CountWords(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+    // Counted in place: splitting a prompt of many megabytes would copy it all.
+    private static int CountWords(string text)
+    {
+        var (words, inWord) = (0, false);
+        foreach (var c in text)
+        {
+            if (c != ' ' && !inWord) words++;
+            inWord = c != ' ';
+        }
+        return words;
+    }
 }

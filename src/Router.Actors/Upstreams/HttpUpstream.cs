@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Router.Actors.Configuration;
 using Router.Protocols;
+using Router.Protocols.Json;
 
 namespace Router.Actors.Upstreams;
 
@@ -35,7 +36,7 @@ public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFo
     {
         var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + path)
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(call.Body)),
+            Content = new ByteArrayContent(JsonBytes.Serialize(call.Body)),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (call.Stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));

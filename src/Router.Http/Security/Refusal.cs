@@ -18,5 +18,5 @@ internal static class Refusal
         "unsupported_media_type"));
 
     private static Task WriteAsync(HttpContext context, ErrorInfo error) =>
-        FrontDoor.WriteErrorAsync(context, RequestSurface.CallerFormat(context.Request), error);
+        FrontDoor.WriteErrorAsync(context, Errors.CallerFormat.For(context.Request), error);
 }

@@ -25,20 +25,6 @@ public static class RequestSurface
         return InferencePaths.Any(p => path.StartsWithSegments(p)) ? OriginPolicy.WithoutClientKeys : OriginPolicy.Always;
     }
 
-    /// <summary>The format the caller reads errors in, from the path alone (the body may not be JSON at all).</summary>
-    public static IWireFormat CallerFormat(HttpRequest request)
-    {
-        var path = request.Path;
-        if (path.StartsWithSegments("/v1/messages")) return WireFormats.AnthropicMessages;
-        if (path.StartsWithSegments("/v1beta")) return WireFormats.Gemini;
-        if (path.StartsWithSegments("/v1/models", out var rest))
-        {
-            if (rest.HasValue && rest.Value!.Contains(':')) return WireFormats.Gemini;
-            if (request.Headers.ContainsKey("anthropic-version")) return WireFormats.AnthropicMessages;
-        }
-        return WireFormats.OpenAiChat;
-    }
-
     private static bool IsOAuthCallback(PathString path) =>
         path.StartsWithSegments("/v1/auth/llmux", out var rest)
         && rest.Value is { } tail

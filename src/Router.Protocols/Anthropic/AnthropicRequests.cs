@@ -18,7 +18,7 @@ internal static class AnthropicRequests
         var messages = new List<ChatMessage>();
         var system = DecodeSystem(body["system"]);
         if (system.Length > 0) messages.Add(ChatMessage.Text(Role.System, system));
-        var wire = JsonRead.RequiredArray(body, "messages", "messages");
+        var wire = JsonRead.NonEmpty(JsonRead.RequiredArray(body, "messages", "messages"), "messages");
         for (var i = 0; i < wire.Count; i++)
             messages.AddRange(DecodeMessage(JsonRead.AsObject(wire[i], $"messages[{i}]"), $"messages[{i}]"));
 

@@ -14,7 +14,7 @@ internal static class GeminiRequests
 {
     public static ChatRequest Decode(JsonObject body)
     {
-        var contents = Field(body, "contents") as JsonArray ?? throw new ProtocolException("'contents' is required and must be an array.", "contents");
+        var contents = JsonRead.NonEmpty(Field(body, "contents") as JsonArray ?? throw new ProtocolException("'contents' is required and must be an array.", "contents"), "contents");
         var messages = new List<ChatMessage>();
         var system = string.Concat((Field(Field(body, "systemInstruction", "system_instruction"), "parts") as JsonArray ?? []).Select(p => JsonRead.Str(p, "text")));
         if (system.Length > 0) messages.Add(ChatMessage.Text(Role.System, system));

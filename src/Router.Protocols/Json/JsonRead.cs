@@ -49,6 +49,10 @@ public static class JsonRead
     public static JsonArray RequiredArray(JsonObject obj, string name, string path) =>
         OptionalArray(obj, name, path) ?? throw new ProtocolException($"'{path}' is required and must be an array.", path);
 
+    /// <summary>The conversation array every vendor refuses when empty (messages, contents, input).</summary>
+    public static JsonArray NonEmpty(JsonArray array, string path) =>
+        array.Count > 0 ? array : throw new ProtocolException($"'{path}' must contain at least one item.", path);
+
     public static JsonObject? OptionalObject(JsonObject obj, string name, string path) => obj[name] switch
     {
         null => null,

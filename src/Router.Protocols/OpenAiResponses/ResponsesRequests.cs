@@ -19,6 +19,7 @@ internal static class ResponsesRequests
                 messages.Add(ChatMessage.Text(Role.User, v.GetValue<string>()));
                 break;
             case JsonArray items:
+                JsonRead.NonEmpty(items, "input");
                 for (var i = 0; i < items.Count; i++)
                     AddItem(messages, JsonRead.AsObject(items[i], $"input[{i}]"), $"input[{i}]");
                 break;

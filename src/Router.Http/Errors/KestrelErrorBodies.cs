@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Router.Protocols.Canonical;
+
+namespace Router.Http.Errors;
+
+/// <summary>
+/// Kestrel answers a request it cannot parse (a Content-Length that is not a number, control bytes
+/// in a header, a request line or headers beyond its raised limits) on its own, before any
+/// middleware runs, with an empty body. This connection filter sees what Kestrel writes: such an
+/// answer (a 4xx with "Content-Length: 0" and "Connection: close", which the router's own answers
+/// never are) gets a JSON body in the caller's format, the caller told from the request line last read.
+/// </summary>
+public static class KestrelErrorBodies
+{
+    public static void Use(ListenOptions listen) => listen.Use(next => async connection =>
+    {
+        var transport = connection.Transport;
+        var input = new RequestLineReader(transport.Input);
+        connection.Transport = new Pipe(input, new ErrorBodyWriter(transport.Output, input));
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            connection.Transport = transport;
+        }
+    });
+
+    private sealed record Pipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    /// <summary>Remembers the path of the last request line seen at the start of a read.</summary>
+    private sealed class RequestLineReader(PipeReader inner) : PipeReader
+    {
+        private const int Scanned = 512;
+
+        public PathString LastPath { get; private set; } = PathString.Empty;
+
+        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) => Seen(await inner.ReadAsync(cancellationToken));
+
+        public override bool TryRead(out ReadResult result)
+        {
+            if (!inner.TryRead(out result)) return false;
+            Seen(result);
+            return true;
+        }
+
+        private ReadResult Seen(ReadResult result)
+        {
+            if (result.Buffer.IsEmpty || !char.IsAsciiLetterUpper((char)result.Buffer.FirstSpan[0])) return result;
+            var head = result.Buffer.Slice(0, Math.Min(Scanned, result.Buffer.Length)).ToArray();
+            var text = Encoding.Latin1.GetString(head);
+            var space = text.IndexOf(' ');
+            if (space is > 2 and < 10 && text[..space].All(char.IsAsciiLetterUpper) && space + 1 < text.Length && text[space + 1] == '/')
+            {
+                var end = text.IndexOfAny([' ', '?', '\r', '\n'], space + 1);
+                LastPath = new PathString(end > 0 ? text[(space + 1)..end] : text[(space + 1)..]);
+            }
+            return result;
+        }
+
+        public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => inner.AdvanceTo(consumed, examined);
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+    }
+
+    /// <summary>Passes every write through, but for Kestrel's bodiless error answers, which it completes.</summary>
+    private sealed class ErrorBodyWriter(PipeWriter inner, RequestLineReader requests) : PipeWriter
+    {
+        private static readonly byte[] ErrorStart = "HTTP/1.1 4"u8.ToArray();
+        private static readonly byte[] EmptyBody = "\r\nContent-Length: 0\r\n"u8.ToArray();
+        private static readonly byte[] Closing = "\r\nConnection: close\r\n"u8.ToArray();
+        private Memory<byte> _lent;
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _lent = inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public override void Advance(int bytes)
+        {
+            var written = _lent.Span[..bytes];
+            if (!written.StartsWith(ErrorStart) || written.IndexOf(EmptyBody) < 0 || written.IndexOf(Closing) < 0 || !written.EndsWith("\r\n\r\n"u8))
+            {
+                inner.Advance(bytes);
+                return;
+            }
+            var head = Encoding.Latin1.GetString(written);
+            inner.Write(WithBody(head));
+        }
+
+        private byte[] WithBody(string head)
+        {
+            var status = int.Parse(head.AsSpan(9, 3));
+            var error = new ErrorInfo(status, ErrorInfo.KindForStatus(status), status switch
+            {
+                414 => "The request URL is too long.",
+                431 => "The request headers are too large.",
+                _ => "The request is malformed: its request line or headers could not be parsed.",
+            });
+            var body = JsonSerializer.SerializeToUtf8Bytes(CallerFormat.For(requests.LastPath).EncodeError(error));
+            var headers = head[..^2].Replace("\r\nContent-Length: 0\r\n", $"\r\nContent-Length: {body.Length}\r\nContent-Type: application/json\r\n");
+            return [.. Encoding.Latin1.GetBytes(headers + "\r\n"), .. body];
+        }
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
+        public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
+        public override long UnflushedBytes => inner.UnflushedBytes;
+    }
+}
