@@ -13,6 +13,8 @@ public static class Commands
     public static async Task<int> ServeAsync(string configPath, bool background, CancellationToken cancellationToken)
     {
         if (Load(configPath) is not { } config) return ConfigException.ExitCode;
+        // Before the first file is made (lock, pid file): everything the router writes is 0600.
+        Router.Persistence.OwnerOnlyFiles.RestrictProcessUmask();
         RouterLock? claim;
         try
         {
