@@ -165,7 +165,8 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
 
     private static byte[] Translate(byte[] upstreamBody, IWireFormat from, IWireFormat to)
     {
-        var json = JsonNode.Parse(upstreamBody) as JsonObject ?? throw new ProtocolException("not a JSON object");
+        // Parsed to plain strings: JsonNode.Parse keeps a copy of the bytes and rents its index from the shared pool.
+        var json = Router.Protocols.Json.StrictJson.ParseObject(new System.Buffers.ReadOnlySequence<byte>(upstreamBody));
         return Router.Protocols.Json.JsonBytes.Serialize(to.EncodeResponse(from.DecodeResponse(json)));
     }
 }

@@ -7,7 +7,7 @@ using Router.Protocols.Canonical;
 namespace Router.Protocols.Json;
 
 /// <summary>
-/// Parses a client's request body into a JsonObject, refusing what no vendor API accepts and what the
+/// Parses a client's request body (and an upstream's whole answer) into a JsonObject, refusing what no vendor API accepts and what the
 /// decoders would otherwise trip over later: duplicate keys, strings that are not valid UTF-8 (or
 /// escape a lone surrogate), numbers that overflow a double (1e999), nesting deeper than
 /// <see cref="MaxDepth"/>. Each refusal is a <see cref="ProtocolException"/> naming the field.
