@@ -8,9 +8,7 @@ namespace Router.Actors.Dispatch;
 
 /// <summary>A client's request as the front end decoded it: its format, its raw body and its canonical form.</summary>
 /// <param name="ClientHeaders">Headers an upstream of the same format may need (e.g. anthropic-beta), by lower-case name.</param>
-/// <param name="WantsUsage">The request log wants token counts (whole answers are always read whole; kept for the front end).</param>
-public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request, IReadOnlyDictionary<string, string>? ClientHeaders = null,
-    bool WantsUsage = false)
+public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request, IReadOnlyDictionary<string, string>? ClientHeaders = null)
 {
     public IReadOnlyDictionary<string, string> Headers => ClientHeaders ?? new Dictionary<string, string>();
 }

@@ -53,7 +53,7 @@ public static class InferenceRequest
         var headers = ForwardedHeaders
             .Where(h => context.Request.Headers.ContainsKey(h))
             .ToDictionary(h => h, h => context.Request.Headers[h].ToString());
-        var call = new InboundCall(format, body, request, headers, WantsUsage: requestLog.Enabled);
+        var call = new InboundCall(format, body, request, headers);
         var answer = route.CountOnly
             ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
             : await dispatcher.DispatchAsync(call, context.RequestAborted);
