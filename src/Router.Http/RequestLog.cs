@@ -17,14 +17,15 @@ namespace Router.Http;
 /// writes the answer. Token counts come from the answer (whole answers) or from the stream's usage
 /// event when the router translated it; a stream passed through untouched has none.
 /// </summary>
-public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers)
+public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers, Admin.RequestFeed feed)
 {
     /// <summary>The status nginx and others log for a client that closed the connection first.</summary>
     public const int ClientClosedRequest = 499;
 
     private readonly ILogger _log = loggers.CreateLogger("Router.Requests");
 
-    public bool Enabled => config.Logging.RequestLog;
+    /// <summary>Lines are made when logging.request_log is on, and while the admin page's live tail watches.</summary>
+    public bool Enabled => config.Logging.RequestLog || feed.Watched;
 
     /// <summary>Endpoint metadata: requests to this endpoint are logged.</summary>
     public sealed class Logged
@@ -99,7 +100,9 @@ public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers)
         }
         if (answer is FailedAnswer failed) line["error"] = failed.Error.Message;
         else if (threw || sent == StatusCodes.Status500InternalServerError) line["error"] = "the router failed to handle the request";
-        _log.LogInformation("request {Line}", line.ToJsonString());
+        var json = line.ToJsonString();
+        if (config.Logging.RequestLog) _log.LogInformation("request {Line}", json);
+        feed.Publish(json);
     }
 
     private static Router.Protocols.Canonical.Usage? TryReadUsage(IWireFormat format, ReadOnlyMemory<byte> body)

@@ -45,6 +45,7 @@ public static class RouterHost
         builder.Services.AddSingleton<FrontDoor>();
         builder.Services.AddSingleton<AnswerWriter>();
         builder.Services.AddSingleton<ManagementGuard>();
+        builder.Services.AddSingleton<Admin.RequestFeed>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
         builder.Services.AddSingleton<AccountSignIn>();
@@ -63,6 +64,9 @@ public static class RouterHost
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
         ManagementEndpoints.Map(app);
+        Admin.AdminPage.Map(app);
+        Admin.ConfigEditorEndpoints.Map(app);
+        Admin.RequestTailEndpoint.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))

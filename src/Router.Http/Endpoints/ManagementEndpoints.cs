@@ -109,6 +109,7 @@ public static class ManagementEndpoints
         ["reason"] = a.HealthReason,
         ["cooldown_until"] = a.CooldownUntil?.ToString("O"),
         ["next_probe_at"] = a.NextProbeAt?.ToString("O"),
+        ["token_expires_at"] = a.TokenExpiresAt?.ToString("O"),
         ["in_flight"] = a.InFlight,
         ["requests"] = a.Counters.Requests,
         ["failed"] = a.Counters.Failed,

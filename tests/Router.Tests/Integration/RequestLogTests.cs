@@ -81,6 +81,7 @@ public sealed class RequestLogTests
         builder.Logging.AddProvider(log);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(Logged(Build([], [])));
+        builder.Services.AddSingleton<Router.Http.Admin.RequestFeed>();
         builder.Services.AddSingleton<RequestLog>();
         await using var app = builder.Build();
         app.UseRequestLog();
