@@ -72,12 +72,7 @@ public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers)
         var answer = noted?.Answer;
         var sent = threw && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
         var aborted = context.RequestAborted.IsCancellationRequested;
-        var usage = answer switch
-        {
-            StreamAnswer stream => stream.Usage.Value,
-            WholeAnswer { Status: 200 } whole when noted is not null => TryReadUsage(noted.Format, whole.Body),
-            _ => null,
-        };
+        var usage = noted is null ? null : Endpoints.RequestAccounting.UsageOf(noted.Format, answer);
         var line = new JsonObject
         {
             ["method"] = context.Request.Method,
@@ -100,18 +95,6 @@ public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers)
         if (answer is FailedAnswer failed) line["error"] = failed.Error.Message;
         else if (threw || sent == StatusCodes.Status500InternalServerError) line["error"] = "the router failed to handle the request";
         _log.LogInformation("request {Line}", line.ToJsonString());
-    }
-
-    private static Router.Protocols.Canonical.Usage? TryReadUsage(IWireFormat format, ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonNode.Parse(body.Span) is JsonObject json ? format.DecodeResponse(json).Usage : null;
-        }
-        catch (Exception e) when (e is JsonException or Router.Protocols.Canonical.ProtocolException)
-        {
-            return null;
-        }
     }
 }
 

@@ -50,6 +50,7 @@ public static class RouterHost
         builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
         builder.Services.AddHostedService<GracefulDrain>();
+        builder.Services.AddRouterTelemetry(config);
         builder.Services.AddRouterSecurity(config);
 
         var app = builder.Build();
@@ -63,6 +64,8 @@ public static class RouterHost
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
         ManagementEndpoints.Map(app);
+        UsageEndpoints.Map(app);
+        MetricsEndpoint.Map(app, config);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))
