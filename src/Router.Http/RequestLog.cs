@@ -73,12 +73,7 @@ public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers, Admi
         var answer = noted?.Answer;
         var sent = threw && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
         var aborted = context.RequestAborted.IsCancellationRequested;
-        var usage = answer switch
-        {
-            StreamAnswer stream => stream.Usage.Value,
-            WholeAnswer { Status: 200 } whole when noted is not null => TryReadUsage(noted.Format, whole.Body),
-            _ => null,
-        };
+        var usage = noted is null ? null : Endpoints.RequestAccounting.UsageOf(noted.Format, answer);
         var line = new JsonObject
         {
             ["method"] = context.Request.Method,
@@ -103,18 +98,6 @@ public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers, Admi
         var json = line.ToJsonString();
         if (config.Logging.RequestLog) _log.LogInformation("request {Line}", json);
         feed.Publish(json);
-    }
-
-    private static Router.Protocols.Canonical.Usage? TryReadUsage(IWireFormat format, ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonNode.Parse(body.Span) is JsonObject json ? format.DecodeResponse(json).Usage : null;
-        }
-        catch (Exception e) when (e is JsonException or Router.Protocols.Canonical.ProtocolException)
-        {
-            return null;
-        }
     }
 }
 

@@ -51,6 +51,7 @@ public static class RouterHost
         builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
         builder.Services.AddHostedService<GracefulDrain>();
+        builder.Services.AddRouterTelemetry(config);
         builder.Services.AddRouterSecurity(config);
 
         var app = builder.Build();
@@ -64,6 +65,8 @@ public static class RouterHost
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
         ManagementEndpoints.Map(app);
+        UsageEndpoints.Map(app);
+        MetricsEndpoint.Map(app, config);
         Admin.AdminPage.Map(app);
         Admin.ConfigEditorEndpoints.Map(app);
         Admin.RequestTailEndpoint.Map(app);

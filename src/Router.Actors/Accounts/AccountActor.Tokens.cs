@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Router.Actors.Telemetry;
 
 namespace Router.Actors.Accounts;
 
@@ -69,6 +70,12 @@ public sealed partial class AccountActor
             return;
         }
         var now = _clock();
+        RouterMetrics.TokenRenewals.Add(1, MetricTags.ProviderAnd(_spec.Provider, "outcome", finished.Outcome switch
+        {
+            Renewed => "ok",
+            RenewRefused => "refused",
+            _ => "failed",
+        }));
         switch (finished.Outcome)
         {
             case Renewed renewed:

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using Router.Actors.Telemetry;
 
 namespace Router.Actors.Accounts;
 
@@ -174,10 +175,12 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountSnapshot Snapshot()
     {
         var now = _clock();
-        return new AccountSnapshot(
+        var snapshot = new AccountSnapshot(
             _spec.EntityId, _spec.Name, _state.EffectiveHealth(now), _state.HealthReason,
             _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters, ++_version,
             _state.Credential?.Identity, _state.Credential?.ExpiresAt, NextProbe());
+        AccountGauges.Note(_spec.Provider, snapshot);
+        return snapshot;
     }
 
     private static string Describe(IAccountEvent e) => e switch

@@ -9,13 +9,15 @@ namespace Router.Actors.Configuration;
 /// </summary>
 public static class ConfigKeys
 {
-    public static readonly string[] Root = ["server", "auth", "websocket", "logging", "cluster", "providers", "models"];
+    public static readonly string[] Root = ["server", "auth", "websocket", "logging", "cluster", "providers", "models", "metrics", "telemetry"];
     public static readonly string[] Server =
         ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections", "worker_keys", "allowed_hosts", "cors_origins"];
     public static readonly string[] Auth = ["dir", "store", "connection_string"];
     public static readonly string[] WebSocket = ["enabled", "path", "ping_interval"];
     public static readonly string[] Logging = ["level", "dir", "request_log"];
     public static readonly string[] Cluster = ["enabled", "hostname", "port", "seed_nodes"];
+    public static readonly string[] Metrics = ["public"];
+    public static readonly string[] Telemetry = ["otlp_endpoint"];
 
     /// <summary>Keys every provider block allows, whatever its type.</summary>
     public static readonly string[] Provider =
@@ -41,6 +43,8 @@ public static class ConfigKeys
         ["websocket"] = WebSocket,
         ["logging"] = Logging,
         ["cluster"] = Cluster,
+        ["metrics"] = Metrics,
+        ["telemetry"] = Telemetry,
         ["providers.NAME"] = [.. Provider, .. ProviderTypes.All.SelectMany(t => t.Blocks).Distinct()],
         ["providers.NAME.oauth"] = OAuth,
         ["providers.NAME.clerk"] = Clerk,

@@ -12,6 +12,8 @@ public sealed record RouterConfig
     public ClusterConfig Cluster { get; init; } = new();
     public IReadOnlyList<ProviderConfig> Providers { get; init; } = [];
     public ModelsConfig Models { get; init; } = new();
+    public MetricsConfig Metrics { get; init; } = new();
+    public TelemetryConfig Telemetry { get; init; } = new();
 
     /// <summary>Path of the file this config was read from (for messages), or null when built in code.</summary>
     public string? SourcePath { get; init; }
@@ -62,6 +64,18 @@ public sealed record LoggingConfig
     public string Level { get; init; } = "info";
     public string Dir { get; init; } = "./logs";
     public bool RequestLog { get; init; }
+}
+
+public sealed record MetricsConfig
+{
+    /// <summary>`metrics.public`: GET /metrics answers anyone who may reach the router, not only the management key.</summary>
+    public bool Public { get; init; }
+}
+
+public sealed record TelemetryConfig
+{
+    /// <summary>`telemetry.otlp_endpoint`: OTLP/HTTP (protobuf) collector base URL traces are exported to; null = no traces.</summary>
+    public string? OtlpEndpoint { get; init; }
 }
 
 public sealed record ClusterConfig

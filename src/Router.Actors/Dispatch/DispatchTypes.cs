@@ -22,7 +22,11 @@ public abstract record DispatchResult
 }
 
 /// <summary>A whole answer (success, or an upstream's client error passed on) with its status.</summary>
-public sealed record WholeAnswer(int Status, ReadOnlyMemory<byte> Body) : DispatchResult;
+public sealed record WholeAnswer(int Status, ReadOnlyMemory<byte> Body) : DispatchResult
+{
+    /// <summary>The usage the router read while translating the answer; null when it passed the body through (then UsageScan reads it).</summary>
+    public Usage? Usage { get; init; }
+}
 
 /// <summary>An SSE stream in the client's format; a failure after the first byte is already an error frame in it.</summary>
 public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) : DispatchResult
@@ -35,6 +39,9 @@ public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) 
 public sealed class UsageTap
 {
     public Usage? Value { get; set; }
+
+    /// <summary>True once the stream ended with a failure (in band or a broken read).</summary>
+    public bool Failed { get; set; }
 }
 
 /// <summary>No provider could answer; RetryAfter is set when every account is cooling down.</summary>

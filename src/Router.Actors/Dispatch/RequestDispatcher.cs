@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Router.Actors.Accounts;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
+using Router.Actors.Telemetry;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -106,6 +107,7 @@ public sealed class RequestDispatcher
                     continue;
                 }
                 tried.Add(lease.EntityId);
+                RouterMetrics.Failovers.Add(1, MetricTags.ProviderAnd(provider.Name, "reason", MetricTags.Failure(failure.Kind)));
                 _log.LogWarning("Model {Model}: {Account} failed ({Detail}); failing over", model, failure.Where, failure.Detail);
             }
         }

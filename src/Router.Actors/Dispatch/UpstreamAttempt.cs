@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Router.Actors.Accounts;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
+using Router.Actors.Telemetry;
 using Router.Actors.Upstreams;
 using Router.Protocols;
 using Router.Protocols.Canonical;
@@ -37,9 +38,17 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
         HttpResponseMessage? response = null;
         var streamOwnsResources = false;
         var finished = 0;
+        var inFlight = MetricTags.Provider(provider.Name);
+        RouterMetrics.InFlight.Add(1, inFlight);
+        var span = RouterTracing.StartAttempt(provider.Name, lease.AccountName);
         void Finish(CallOutcome outcome)
         {
-            if (Interlocked.Exchange(ref finished, 1) == 0) LeaseClient.Finish(provider, lease, outcome);
+            if (Interlocked.Exchange(ref finished, 1) != 0) return;
+            LeaseClient.Finish(provider, lease, outcome);
+            RouterMetrics.InFlight.Add(-1, inFlight);
+            var label = MetricTags.Outcome(outcome.Kind);
+            RouterMetrics.Attempts.Add(1, MetricTags.ProviderAnd(provider.Name, "outcome", label));
+            RouterTracing.EndAttempt(span, label);
         }
         DispatchResult Named(DispatchResult answer) => answer with { Provider = provider.Name, Account = lease.AccountName };
 
@@ -67,9 +76,9 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
             {
                 // Read whole before the client sees a byte: an answer cut short still fails over.
                 var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
-                var answer = passThrough ? bytes : Translate(bytes, upstream.Format, call.ClientFormat);
+                var (answer, translatedUsage) = passThrough ? (bytes, (Usage?)null) : Translate(bytes, upstream.Format, call.ClientFormat);
                 Finish(CallOutcome.Success);
-                return AttemptResult.Answered(Named(new WholeAnswer(200, answer)));
+                return AttemptResult.Answered(Named(new WholeAnswer(200, answer) { Usage = translatedUsage }));
             }
 
             var usage = new UsageTap();
@@ -122,6 +131,7 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
 
         void Ended(Exception? failure)
         {
+            usage.Failed = failure is not null || failedInBand;
             finish(failure is not null && !clientAborted.IsCancellationRequested || failedInBand ? new CallOutcome(OutcomeKind.Transient, Detail: "stream broke")
                 : clientAborted.IsCancellationRequested ? CallOutcome.Cancelled
                 : CallOutcome.Success);
@@ -163,10 +173,12 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
                 call.Request.Model, string.Join(", ", dropped), upstream.GetType().Name);
     }
 
-    private static byte[] Translate(byte[] upstreamBody, IWireFormat from, IWireFormat to)
+    /// <summary>The answer in the client's format, and the usage it reports.</summary>
+    private static (byte[] Body, Usage? Usage) Translate(byte[] upstreamBody, IWireFormat from, IWireFormat to)
     {
         // Parsed to plain strings: JsonNode.Parse keeps a copy of the bytes and rents its index from the shared pool.
         var json = Router.Protocols.Json.StrictJson.ParseObject(new System.Buffers.ReadOnlySequence<byte>(upstreamBody));
-        return Router.Protocols.Json.JsonBytes.Serialize(to.EncodeResponse(from.DecodeResponse(json)));
+        var response = from.DecodeResponse(json);
+        return (Router.Protocols.Json.JsonBytes.Serialize(to.EncodeResponse(response)), response.Usage);
     }
 }

@@ -13,7 +13,9 @@ using Router.Actors.Dispatch;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
 using Router.Actors.Services;
+using Router.Actors.Telemetry;
 using Router.Persistence;
+using Router.Persistence.Usage;
 
 namespace Router.Actors.Hosting;
 
@@ -29,6 +31,7 @@ public static class AkkaSetup
         var directory = new AccountDirectory(providers.SelectMany(p => p.Accounts),
             entityId => providers.Select(p => p.SignedInAccount(entityId)).FirstOrDefault(spec => spec is not null));
         var routes = new RouteTable(config.Models);
+        var usageStore = new UsageStore(config.Auth.Store, PersistenceHocon.ConnectionString(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString));
         var leaseLifetime = TimeSpan.FromSeconds(providers.Select(p => p.Config.Timeout).DefaultIfEmpty(120).Max() + 30);
 
         services.AddAkka("router", builder =>
@@ -66,6 +69,7 @@ public static class AkkaSetup
                     registry.Register<RoutingActor>(routing);
                     var services = system.ActorOf(Props.Create(() => new ServiceSupervisor(config.Providers, config.Logging.Dir, http)), "services");
                     registry.Register<ServiceSupervisor>(services);
+                    registry.Register<UsageLedgerActor>(system.ActorOf(UsageLedgerActor.PropsFor(usageStore), "usage"));
                 })
                 .AddStartup((system, _) =>
                 {
@@ -77,6 +81,9 @@ public static class AkkaSetup
         });
         services.AddSingleton(routes);
         services.AddSingleton<RequestDispatcher>();
+        services.AddSingleton(usageStore);
+        services.AddSingleton<UsageLedger>();
+        services.AddHostedService<UsageFlushOnStop>();
         return services;
     }
 

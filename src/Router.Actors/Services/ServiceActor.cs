@@ -4,6 +4,7 @@ using Akka.Event;
 using Router.Actors.Configuration;
 using Router.Actors.Providers;
 using Router.Actors.Hosting;
+using Router.Actors.Telemetry;
 using Serilog;
 
 namespace Router.Actors.Services;
@@ -168,6 +169,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         _nextStartAt = DateTimeOffset.UtcNow + backoff;
         _backoff = backoff;
         _restarts++;
+        RouterMetrics.ServiceRestarts.Add(1, MetricTags.ProviderAnd(_provider, "reason", "crash"));
         _log.Warning("Service {0}: {1}; restarting in {2:0.#}s", _provider, why, backoff.TotalSeconds);
         Timers.Cancel("fast-check");
         Timers.StartSingleTimer("start", StartNow.Instance, backoff);
@@ -209,6 +211,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
             return;
         }
         _restarts++;
+        RouterMetrics.ServiceRestarts.Add(1, MetricTags.ProviderAnd(_provider, "reason", "manual"));
         Start();
         var status = Status();
         foreach (var waiter in _restartWaiters) waiter.Tell(status);
@@ -303,6 +306,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         var detail = Detail();
         if (_published != health) _log.Info("Service {0}: {1}{2}", _provider, health, detail is null ? "" : $" ({detail})");
         _published = health;
+        ServiceGauges.Note(_provider, health);
         Context.System.EventStream.Publish(new ServiceHealthChanged(_provider, health, detail));
     }
 

@@ -1,4 +1,5 @@
 using Router.Actors.Dispatch;
+using Router.Actors.Telemetry;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -19,10 +20,10 @@ public static class InferenceEndpoints
     }
 
     private static void Post(WebApplication app, string pattern, Func<HttpContext, InboundRoute?> route) =>
-        app.MapPost(pattern, async (HttpContext context, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog) =>
+        app.MapPost(pattern, async (HttpContext context, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog, UsageLedger usage) =>
         {
             if (route(context) is { } inbound)
-                await InferenceRequest.HandleAsync(context, inbound, door, dispatcher, writer, requestLog);
+                await InferenceRequest.HandleAsync(context, inbound, door, dispatcher, writer, requestLog, usage);
             else
                 await FrontDoor.WriteErrorAsync(context, WireFormats.Gemini, new ErrorInfo(404, ErrorKind.NotFound,
                     "Unknown method: use models/{model}:generateContent, :streamGenerateContent or :countTokens."));

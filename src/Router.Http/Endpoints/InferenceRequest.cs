@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Router.Actors.Dispatch;
 using Router.Actors.Routing;
+using Router.Actors.Telemetry;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -18,7 +19,22 @@ public static class InferenceRequest
     /// <summary>Client headers a same-format upstream needs to see (Claude Code's beta features, for one).</summary>
     private static readonly string[] ForwardedHeaders = ["anthropic-beta"];
 
-    public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog)
+    public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog, UsageLedger usage)
+    {
+        var observation = new RequestObservation(route.Format);
+        var outcome = new HandledRequest();
+        try
+        {
+            await HandleAsync(context, route, door, dispatcher, writer, requestLog, observation, outcome);
+        }
+        finally
+        {
+            RequestAccounting.Complete(context, route.Format, observation, outcome, usage);
+        }
+    }
+
+    private static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer,
+        RequestLog requestLog, RequestObservation observation, HandledRequest outcome)
     {
         var format = route.Format;
         if (!door.IsAuthorized(context.Request))
@@ -26,6 +42,7 @@ public static class InferenceRequest
             await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
             return;
         }
+        outcome.ClientKey = door.ClientKeyNameOf(context.Request);
         var (body, error) = await door.ReadJsonAsync(context);
         if (body is null)
         {
@@ -54,9 +71,12 @@ public static class InferenceRequest
             .Where(h => context.Request.Headers.ContainsKey(h))
             .ToDictionary(h => h, h => context.Request.Headers[h].ToString());
         var call = new InboundCall(format, body, request, headers);
+        outcome.Model = request.Model;
         var answer = route.CountOnly
             ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
             : await dispatcher.DispatchAsync(call, context.RequestAborted);
+        outcome.Answer = answer;
+        observation.Dispatched(request.Model, answer);
         requestLog.Note(context, format, request.Model, answer);
         await writer.WriteAsync(context, format, answer);
     }

@@ -26,6 +26,8 @@ internal sealed class RootBlock(ConfigSource source) : BlockReader(source)
             Cluster = new ClusterBlock(Source).Read(Section("cluster")),
             Providers = providers,
             Models = new ModelsBlock(Source).Read(Section("models"), providers),
+            Metrics = new ObservabilityBlocks(Source).ReadMetrics(Section("metrics")),
+            Telemetry = new ObservabilityBlocks(Source).ReadTelemetry(Section("telemetry")),
         };
         if (providers.Count == 0)
             throw Error(providersSection?.KeyNode.Start.Line ?? 1, "providers", NoProviderHint);
