@@ -26,11 +26,8 @@ public static class AdminPage
 
     private static readonly FrozenDictionary<string, byte[]> Files = LoadFiles();
 
-    public static void Map(WebApplication app)
-    {
-        app.MapGet("/admin", (HttpContext context) => Results.Redirect("/admin/"));
-        app.MapGet("/admin/{file?}", ServeAsync);
-    }
+    /// <summary>/admin and /admin/ are the page; /admin/NAME one of its files.</summary>
+    public static void Map(WebApplication app) => app.MapGet("/admin/{file?}", ServeAsync);
 
     private static async Task ServeAsync(HttpContext context, string? file)
     {
