@@ -7,6 +7,7 @@ using Router.Actors.Providers;
 using Router.Actors.SignIn;
 using Router.Persistence;
 using Serilog;
+using Router.Http.ClientKeys;
 using Router.Http.Endpoints;
 using Router.Http.Errors;
 using Router.Http.Security;
@@ -42,6 +43,7 @@ public static class RouterHost
         var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir)).ToList();
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(http);
+        builder.Services.AddClientKeys(config);
         builder.Services.AddSingleton<FrontDoor>();
         builder.Services.AddSingleton<AnswerWriter>();
         builder.Services.AddSingleton<ManagementGuard>();
@@ -63,6 +65,7 @@ public static class RouterHost
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
         ManagementEndpoints.Map(app);
+        KeyEndpoints.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))

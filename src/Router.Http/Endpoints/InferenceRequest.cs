@@ -21,7 +21,7 @@ public static class InferenceRequest
     public static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog)
     {
         var format = route.Format;
-        if (!door.IsAuthorized(context.Request))
+        if (door.Authorize(context) is not { } key)
         {
             await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
             return;
@@ -50,6 +50,9 @@ public static class InferenceRequest
             return;
         }
 
+        if (!await door.Keys.AdmitAsync(context, format, key, request.Model, limited: !route.CountOnly))
+            return;
+
         var headers = ForwardedHeaders
             .Where(h => context.Request.Headers.ContainsKey(h))
             .ToDictionary(h => h, h => context.Request.Headers[h].ToString());
@@ -59,6 +62,7 @@ public static class InferenceRequest
             : await dispatcher.DispatchAsync(call, context.RequestAborted);
         requestLog.Note(context, format, request.Model, answer);
         await writer.WriteAsync(context, format, answer);
+        door.Keys.Charge(key, format, answer);
     }
 
     /// <summary>

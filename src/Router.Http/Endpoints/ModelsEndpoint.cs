@@ -29,7 +29,7 @@ public static class ModelsEndpoint
     private static async Task ListAsync(HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouterConfig config,
         IWireFormat errorFormat, Func<IReadOnlyList<(string Model, IReadOnlyList<string> Providers)>, JsonObject> shape)
     {
-        if (!door.IsAuthorized(context.Request))
+        if (door.Authorize(context) is not { } key)
         {
             await FrontDoor.WriteErrorAsync(context, errorFormat, ErrorInfo.Unauthorized("Missing or invalid API key."));
             return;
@@ -37,6 +37,7 @@ public static class ModelsEndpoint
         var list = await routing.ActorRef.Ask<ModelList>(ListModels.Instance, TimeSpan.FromSeconds(5), context.RequestAborted);
         var models = list.Models
             .Concat(config.Models.Aliases.Keys.Select(alias => (Model: alias, Provider: "alias")))
+            .Where(m => key.Allows(m.Model))
             .GroupBy(m => m.Model)
             .Select(g => (g.Key, (IReadOnlyList<string>)g.Select(m => m.Provider).ToList()))
             .ToList();
