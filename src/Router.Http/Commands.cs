@@ -116,6 +116,8 @@ public static class Commands
         }
     });
 
+    public static Task<int> ReloadAsync(string configPath) => With(configPath, config => Reload.ReloadCommand.RunAsync(config, Console.Out));
+
     public static Task<int> StatusAsync(string configPath, bool json) => With(configPath, config => StatusCommand.RunAsync(config, json, Console.Out));
 
     public static Task<int> LogsAsync(string configPath, string? name, bool follow, int lines, CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Router.Actors.Configuration;
 using Router.Http.Body;
+using Router.Http.ClientKeys;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 using Router.Protocols.Json;
@@ -15,23 +16,18 @@ namespace Router.Http;
 /// What every inference endpoint checks before a request goes anywhere: the client key, the body
 /// size, well-formed JSON. Failures are answered in the caller's own format.
 /// </summary>
-public sealed class FrontDoor(RouterConfig config)
+public sealed class FrontDoor(RouterConfig config, ClientKeyGate keys)
 {
     private readonly BodyBudget _budget = new(config.Server.MaxBodyBytes);
-    private readonly byte[][] _keyHashes = config.Server.ApiKeys.Where(k => k.Length > 0).Select(Hash).ToArray();
 
-    /// <summary>True when no key is configured or the request carries one of them in any accepted place.</summary>
-    public bool IsAuthorized(HttpRequest request)
-    {
-        if (_keyHashes.Length == 0) return true;
-        var presented = PresentedKey(request);
-        if (presented is null) return false;
-        var hash = Hash(presented);
-        var match = false;
-        foreach (var known in _keyHashes)
-            match |= CryptographicOperations.FixedTimeEquals(known, hash);
-        return match;
-    }
+    /// <summary>What client keys may do: models, limits, tokens charged.</summary>
+    public ClientKeyGate Keys => keys;
+
+    /// <summary>
+    /// The client key the request carries in any accepted place (<see cref="ClientKey.Open"/> when no key
+    /// exists), or null when it carries none of them.
+    /// </summary>
+    public ClientKey? Authorize(HttpContext context) => keys.Authorize(context, PresentedKey(context.Request));
 
     /// <summary>The name usage and metrics know the caller's key by (ClientKeyName); "anonymous" while no client key is configured.</summary>
     public string ClientKeyNameOf(HttpRequest request) =>

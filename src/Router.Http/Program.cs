@@ -28,6 +28,9 @@ var nameArgument = new Argument<string?>("name") { Description = "A provider wit
 Add("restart", "Restart the router, or one provider's side service.", [], [nameArgument],
     (parse, _) => Commands.RestartAsync(parse.GetValue(configOption)!, parse.GetValue(nameArgument)));
 
+Add("reload", "Make the running router read its config file again (what cannot change live is named).", [], [],
+    (parse, _) => Commands.ReloadAsync(parse.GetValue(configOption)!));
+
 var jsonOption = new Option<bool>("--json") { Description = "Print the status as JSON" };
 Add("status", "Show the router, every provider and side service: health, pid, uptime, accounts, last error.", [jsonOption], [],
     (parse, _) => Commands.StatusAsync(parse.GetValue(configOption)!, parse.GetValue(jsonOption)));

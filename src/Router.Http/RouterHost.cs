@@ -7,7 +7,9 @@ using Router.Actors.Providers;
 using Router.Actors.SignIn;
 using Router.Persistence;
 using Serilog;
+using Router.Http.ClientKeys;
 using Router.Http.Endpoints;
+using Router.Http.Reload;
 using Router.Http.Errors;
 using Router.Http.Security;
 using Router.Protocols;
@@ -26,7 +28,8 @@ public static class RouterHost
         OwnerOnlyFiles.RestrictProcessUmask();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Server.ShutdownTimeout));
-        ConfigureLogging(builder.Logging, config.Logging, console);
+        var logLevel = new LiveLogLevel(config.Logging);
+        ConfigureLogging(builder.Logging, config.Logging, logLevel, console);
         extraLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -42,6 +45,10 @@ public static class RouterHost
         var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir)).ToList();
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(http);
+        builder.Services.AddClientKeys(config);
+        builder.Services.AddSingleton(logLevel);
+        builder.Services.AddSingleton<ConfigReloader>();
+        builder.Services.AddHostedService<ReloadTriggers>();
         builder.Services.AddSingleton<FrontDoor>();
         builder.Services.AddSingleton<AnswerWriter>();
         builder.Services.AddSingleton<ManagementGuard>();
@@ -70,6 +77,8 @@ public static class RouterHost
         Admin.AdminPage.Map(app);
         Admin.ConfigEditorEndpoints.Map(app);
         Admin.RequestTailEndpoint.Map(app);
+        KeyEndpoints.Map(app);
+        ReloadEndpoint.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))
@@ -88,13 +97,15 @@ public static class RouterHost
         else kestrel.Listen(IPAddress.Parse(host), port);
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LoggingConfig config, bool console)
+    private static void ConfigureLogging(ILoggingBuilder logging, LoggingConfig config, LiveLogLevel level, bool console)
     {
         logging.ClearProviders();
         if (console)
             logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        logging.AddSerilog(RouterLogFile.Create(config), dispose: true);
-        logging.SetMinimumLevel((LogLevel)(int)RouterLogFile.Level(config));
+        logging.AddSerilog(RouterLogFile.Create(config, level.Switch), dispose: true);
+        // logging.level can change by a reload: every sink asks the live level.
+        logging.SetMinimumLevel(LogLevel.Trace);
+        logging.AddFilter((_, _, l) => level.Allows(l));
         foreach (var category in RouterLogFile.QuietCategories)
             logging.AddFilter(category, LogLevel.Warning);
     }

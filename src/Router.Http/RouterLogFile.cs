@@ -25,12 +25,13 @@ public static class RouterLogFile
         _ => LogEventLevel.Information,
     };
 
-    public static Serilog.ILogger Create(LoggingConfig config)
+    /// <param name="level">When given, the level follows it (a reload changes it); else logging.level.</param>
+    public static Serilog.ILogger Create(LoggingConfig config, Serilog.Core.LoggingLevelSwitch? level = null)
     {
         OwnerOnlyLogFiles.EnsureDirectory(config.Dir);
         OwnerOnlyFiles.Restrict(config.Dir, "router*.log");
         // Serilog's provider takes every level from Microsoft.Extensions.Logging: its own levels decide.
-        var logger = new LoggerConfiguration().MinimumLevel.Is(Level(config));
+        var logger = level is null ? new LoggerConfiguration().MinimumLevel.Is(Level(config)) : new LoggerConfiguration().MinimumLevel.ControlledBy(level);
         foreach (var category in QuietCategories)
             logger = logger.MinimumLevel.Override(category, LogEventLevel.Warning);
         return logger

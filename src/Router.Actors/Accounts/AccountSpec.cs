@@ -67,10 +67,24 @@ public sealed record AccountSpec(
 /// </summary>
 public sealed class AccountDirectory(IEnumerable<AccountSpec> specs, Func<string, AccountSpec?>? signedIn = null)
 {
-    private readonly Dictionary<string, AccountSpec> _byId = specs.ToDictionary(s => s.EntityId);
+    private volatile Dictionary<string, AccountSpec> _byId = specs.ToDictionary(s => s.EntityId);
+    private volatile Func<string, AccountSpec?>? _signedIn = signedIn;
 
     public AccountSpec? Find(string entityId) =>
-        _byId.GetValueOrDefault(entityId) ?? signedIn?.Invoke(entityId);
+        _byId.GetValueOrDefault(entityId) ?? _signedIn?.Invoke(entityId);
 
     public IEnumerable<AccountSpec> All => _byId.Values;
+
+    /// <summary>
+    /// A reload: the accounts of the new config join (an account with the same entity id keeps its
+    /// actor and state); those of removed providers stay findable, so a call still under way on one
+    /// can report its outcome.
+    /// </summary>
+    public void Add(IEnumerable<AccountSpec> specs, Func<string, AccountSpec?> signedIn)
+    {
+        var merged = new Dictionary<string, AccountSpec>(_byId);
+        foreach (var spec in specs) merged[spec.EntityId] = spec;
+        _signedIn = signedIn;
+        _byId = merged;
+    }
 }

@@ -15,4 +15,8 @@ public static class ClientKeyName
 
     public static string Derive(string key) =>
         "key-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 4);
+
+    /// <summary>Names go into URLs, logs and metrics labels: letters, digits, '.', '_' and '-', at most 64.</summary>
+    public static bool IsValid(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 }

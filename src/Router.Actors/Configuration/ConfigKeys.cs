@@ -11,7 +11,9 @@ public static class ConfigKeys
 {
     public static readonly string[] Root = ["server", "auth", "websocket", "logging", "cluster", "providers", "models", "metrics", "telemetry"];
     public static readonly string[] Server =
-        ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections", "worker_keys", "allowed_hosts", "cors_origins"];
+        ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections", "worker_keys", "allowed_hosts", "cors_origins", "watch_config"];
+    public static readonly string[] ClientKey = ["name", "key", "models", "limits"];
+    public static readonly string[] ClientKeyLimits = ["requests_per_minute", "tokens_per_day"];
     public static readonly string[] Auth = ["dir", "store", "connection_string"];
     public static readonly string[] WebSocket = ["enabled", "path", "ping_interval"];
     public static readonly string[] Logging = ["level", "dir", "request_log"];
@@ -39,6 +41,8 @@ public static class ConfigKeys
     {
         ["(root)"] = Root,
         ["server"] = Server,
+        ["server.api_keys[]"] = ClientKey,
+        ["server.api_keys[].limits"] = ClientKeyLimits,
         ["auth"] = Auth,
         ["websocket"] = WebSocket,
         ["logging"] = Logging,

@@ -23,7 +23,24 @@ public sealed record ServerConfig
 {
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 8317;
-    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+    /// <summary>The keys of `server.api_keys` (every entry's `key`); <see cref="ClientKeys"/> has their names, models and limits.</summary>
+    public IReadOnlyList<string> ApiKeys
+    {
+        get => _clientKeys?.Select(k => k.Key).ToArray() ?? _apiKeys;
+        init { _apiKeys = value; _clientKeys = null; }
+    }
+    private IReadOnlyList<string> _apiKeys = [];
+    private IReadOnlyList<ClientKeyConfig>? _clientKeys;
+
+    /// <summary>`server.api_keys` as client keys: plain strings are named `key-` + 8 hex digits of their SHA-256.</summary>
+    public IReadOnlyList<ClientKeyConfig> ClientKeys
+    {
+        get => _clientKeys ?? _apiKeys.Where(k => k.Length > 0).Select(ClientKeyConfig.Plain).ToArray();
+        init => _clientKeys = value;
+    }
+
+    /// <summary>`server.watch_config`: reload the config when its file changes.</summary>
+    public bool WatchConfig { get; init; }
     public string ManagementKey { get; init; } = "";
     /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;

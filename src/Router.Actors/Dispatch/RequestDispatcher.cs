@@ -28,12 +28,13 @@ public sealed class RequestDispatcher
     private readonly LeaseClient _leases;
     private readonly UpstreamAttempt _attempt;
     private readonly ILogger<RequestDispatcher> _log;
-    // The catalog never changes once the routing actor made it: asked once, then read here.
-    private ProviderCatalog? _catalog;
+    // The routing actor publishes its catalog here (again after a reload): read without a message.
+    private readonly LiveCatalog _catalog;
 
-    public RequestDispatcher(IRequiredActor<RoutingActor> routing, RouteTable routes, ActorSystem system, ILoggerFactory logs)
+    public RequestDispatcher(IRequiredActor<RoutingActor> routing, RouteTable routes, LiveCatalog catalog, ActorSystem system, ILoggerFactory logs)
     {
         _routing = routing.ActorRef;
+        _catalog = catalog;
         _routes = routes;
         _leases = new LeaseClient(system);
         _attempt = new UpstreamAttempt(logs.CreateLogger<UpstreamAttempt>());
@@ -43,15 +44,16 @@ public sealed class RequestDispatcher
     /// <summary>The providers a model goes to (RoutePlan), UnknownModel, or a FailedAnswer when routing does not answer.</summary>
     private async Task<object> ResolveAsync(string model, CancellationToken cancellationToken)
     {
+        var catalog = _catalog.Current;
         try
         {
-            _catalog ??= await _routing.Ask<ProviderCatalog>(GetProviders.Instance, CatalogWait, cancellationToken);
+            catalog ??= await _routing.Ask<ProviderCatalog>(GetProviders.Instance, CatalogWait, cancellationToken);
         }
         catch (AskTimeoutException)
         {
             return new FailedAnswer(ErrorInfo.Unavailable("The router is still starting; try again in a moment."));
         }
-        return RoutingActor.Resolve(_routes, _catalog, model);
+        return RoutingActor.Resolve(_routes, catalog, model);
     }
 
     public async Task<DispatchResult> DispatchAsync(InboundCall call, CancellationToken clientAborted)

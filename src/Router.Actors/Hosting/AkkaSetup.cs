@@ -32,6 +32,7 @@ public static class AkkaSetup
             entityId => providers.Select(p => p.SignedInAccount(entityId)).FirstOrDefault(spec => spec is not null));
         var routes = new RouteTable(config.Models);
         var usageStore = new UsageStore(config.Auth.Store, PersistenceHocon.ConnectionString(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString));
+        var catalog = new LiveCatalog();
         var leaseLifetime = TimeSpan.FromSeconds(providers.Select(p => p.Config.Timeout).DefaultIfEmpty(120).Max() + 30);
 
         services.AddAkka("router", builder =>
@@ -65,7 +66,7 @@ public static class AkkaSetup
                 {
                     var region = registry.Get<AccountRegion>();
                     var roster = registry.Get<RosterRegion>();
-                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(providers, region, roster)), "routing");
+                    var routing = system.ActorOf(Props.Create(() => new RoutingActor(providers, region, roster, catalog)), "routing");
                     registry.Register<RoutingActor>(routing);
                     var services = system.ActorOf(Props.Create(() => new ServiceSupervisor(config.Providers, config.Logging.Dir, http)), "services");
                     registry.Register<ServiceSupervisor>(services);
@@ -80,6 +81,8 @@ public static class AkkaSetup
                 .AddStartup(async (system, _) => await ResealPlainRowsAsync(system, config.Auth));
         });
         services.AddSingleton(routes);
+        services.AddSingleton(catalog);
+        services.AddSingleton(directory);
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(usageStore);
         services.AddSingleton<UsageLedger>();

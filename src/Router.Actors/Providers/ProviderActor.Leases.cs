@@ -87,6 +87,7 @@ public sealed partial class ProviderActor
             return;
         }
         wanted.Answered = true;
+        _outstanding++;
         wanted.ReplyTo.Tell(granted with { CorrelationId = wanted.CorrelationId });
     }
 
@@ -142,6 +143,7 @@ public sealed partial class ProviderActor
         // Successes counted by the broker happened before this outcome: the account hears them first.
         if (_broker?.TakeSuccesses(f.Lease.EntityId) is > 0 and var earlier)
             _accounts.Tell(new ReportSuccesses(f.Lease.EntityId, earlier));
+        if (!f.Lease.Local) _outstanding = Math.Max(0, _outstanding - 1);
         if (!f.Lease.Local && _view.TryGetValue(f.Lease.EntityId, out var view))
             _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
         _accounts.Tell(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome));

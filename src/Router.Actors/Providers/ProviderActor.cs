@@ -78,6 +78,9 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
             PublishReady();
         });
         Receive<FlushSuccesses>(_ => Flush());
+        Receive<RetireProvider>(OnRetire);
+        Receive<DrainCheck>(_ => OnDrainCheck());
+        Receive<DrainTimedOut>(_ => OnDrainTimedOut());
         Receive<RosterUnavailable>(_ => RosterSettled()); // serve what is known; the next refresh asks again
         Receive<Status.Failure>(_ => { }); // an account did not answer; the next refresh asks again
     }
@@ -107,7 +110,7 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     /// <summary>Tells the broker which accounts it may lease on its own: healthy API-key accounts with no slot limit.</summary>
     private void PublishReady()
     {
-        if (_broker is null) return;
+        if (_broker is null || _retiring) return;
         _broker.Publish(_view.Values
             .Where(a => a.Health == AccountHealth.Healthy && _brokerable.ContainsKey(a.EntityId) && _confirmed.Contains(a.EntityId))
             .Where(_ => _service is null or { Health: ProviderHealth.Healthy })

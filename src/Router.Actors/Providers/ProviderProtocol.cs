@@ -36,3 +36,9 @@ public sealed record GetProviderStatus
 }
 
 public sealed record ProviderStatus(string Provider, string Health, IReadOnlyList<AccountSnapshot> Accounts, string? Detail = null);
+
+/// <summary>
+/// Tell: the provider is no longer served (a reload removed or replaced it). It grants no more broker
+/// leases, and stops once every lease it handed out is back, or after <paramref name="DrainTimeout"/>.
+/// </summary>
+public sealed record RetireProvider(TimeSpan DrainTimeout);

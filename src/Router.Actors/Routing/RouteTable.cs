@@ -4,27 +4,36 @@ using Router.Actors.Configuration;
 namespace Router.Actors.Routing;
 
 /// <summary>
-/// models.routing and models.aliases, compiled once: the first pattern that matches the (de-aliased)
-/// model name decides the ordered list of providers to try.
+/// models.routing and models.aliases, compiled once per config: the first pattern that matches the
+/// (de-aliased) model name decides the ordered list of providers to try. A reload compiles the new
+/// table and swaps it in whole; a request reads one table from start to end.
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly IReadOnlyList<(Regex Pattern, IReadOnlyList<string> Providers)> _routes;
-    private readonly IReadOnlyDictionary<string, string> _aliases;
+    private sealed record Compiled(IReadOnlyList<(Regex Pattern, IReadOnlyList<string> Providers)> Routes, IReadOnlyDictionary<string, string> Aliases);
 
-    public RouteTable(ModelsConfig models)
-    {
-        _aliases = models.Aliases;
-        _routes = models.Routing
+    private volatile Compiled _table;
+
+    public RouteTable(ModelsConfig models) => _table = Compile(models);
+
+    /// <summary>A reload: the new routes and aliases take effect for every request resolved from now on.</summary>
+    public void Replace(ModelsConfig models) => _table = Compile(models);
+
+    private static Compiled Compile(ModelsConfig models) => new(
+        models.Routing
             .Select(r => (new Regex(r.Pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)), r.Providers))
-            .ToList();
-    }
+            .ToList(),
+        models.Aliases);
+
+    /// <summary>The alias names clients may use.</summary>
+    public IEnumerable<string> Aliases => _table.Aliases.Keys;
 
     /// <summary>The upstream model name and the providers to try in order, or null when nothing matches.</summary>
     public (string UpstreamModel, IReadOnlyList<string> Providers)? Resolve(string model)
     {
-        var upstream = _aliases.GetValueOrDefault(model, model);
-        foreach (var (pattern, providers) in _routes)
+        var table = _table;
+        var upstream = table.Aliases.GetValueOrDefault(model, model);
+        foreach (var (pattern, providers) in table.Routes)
             if (pattern.IsMatch(upstream))
                 return (upstream, providers);
         return null;

@@ -24,3 +24,11 @@ public sealed record GetProviders
 {
     public static readonly GetProviders Instance = new();
 }
+
+/// <summary>
+/// Ask: serve these providers from now on (a reload). A definition that is the same instance as one
+/// served now keeps its actor and state. Answer: ProvidersApplied.
+/// </summary>
+public sealed record ApplyProviders(IReadOnlyList<ProviderDefinition> Providers, TimeSpan DrainTimeout);
+
+public sealed record ProvidersApplied(ProviderCatalog Catalog);

@@ -37,7 +37,7 @@ public static class InferenceRequest
         RequestLog requestLog, RequestObservation observation, HandledRequest outcome)
     {
         var format = route.Format;
-        if (!door.IsAuthorized(context.Request))
+        if (door.Authorize(context) is not { } key)
         {
             await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
             return;
@@ -67,6 +67,9 @@ public static class InferenceRequest
             return;
         }
 
+        if (!await door.Keys.AdmitAsync(context, format, key, request.Model, limited: !route.CountOnly))
+            return;
+
         var headers = ForwardedHeaders
             .Where(h => context.Request.Headers.ContainsKey(h))
             .ToDictionary(h => h, h => context.Request.Headers[h].ToString());
@@ -79,6 +82,7 @@ public static class InferenceRequest
         observation.Dispatched(request.Model, answer);
         requestLog.Note(context, format, request.Model, answer);
         await writer.WriteAsync(context, format, answer);
+        door.Keys.Charge(key, format, answer);
     }
 
     /// <summary>

@@ -18,25 +18,26 @@ public static class ModelsEndpoint
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/v1/models", (HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouterConfig config) =>
+        app.MapGet("/v1/models", (HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouteTable routes) =>
             context.Request.Headers.ContainsKey("anthropic-version")
-                ? ListAsync(context, door, routing, config, WireFormats.AnthropicMessages, AnthropicShape)
-                : ListAsync(context, door, routing, config, WireFormats.OpenAiChat, OpenAiShape));
-        app.MapGet("/v1beta/models", (HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouterConfig config) =>
-            ListAsync(context, door, routing, config, WireFormats.Gemini, GeminiShape));
+                ? ListAsync(context, door, routing, routes, WireFormats.AnthropicMessages, AnthropicShape)
+                : ListAsync(context, door, routing, routes, WireFormats.OpenAiChat, OpenAiShape));
+        app.MapGet("/v1beta/models", (HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouteTable routes) =>
+            ListAsync(context, door, routing, routes, WireFormats.Gemini, GeminiShape));
     }
 
-    private static async Task ListAsync(HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouterConfig config,
+    private static async Task ListAsync(HttpContext context, FrontDoor door, IRequiredActor<RoutingActor> routing, RouteTable routes,
         IWireFormat errorFormat, Func<IReadOnlyList<(string Model, IReadOnlyList<string> Providers)>, JsonObject> shape)
     {
-        if (!door.IsAuthorized(context.Request))
+        if (door.Authorize(context) is not { } key)
         {
             await FrontDoor.WriteErrorAsync(context, errorFormat, ErrorInfo.Unauthorized("Missing or invalid API key."));
             return;
         }
         var list = await routing.ActorRef.Ask<ModelList>(ListModels.Instance, TimeSpan.FromSeconds(5), context.RequestAborted);
         var models = list.Models
-            .Concat(config.Models.Aliases.Keys.Select(alias => (Model: alias, Provider: "alias")))
+            .Concat(routes.Aliases.Select(alias => (Model: alias, Provider: "alias")))
+            .Where(m => key.Allows(m.Model))
             .GroupBy(m => m.Model)
             .Select(g => (g.Key, (IReadOnlyList<string>)g.Select(m => m.Provider).ToList()))
             .ToList();

@@ -1,5 +1,6 @@
 using System.Net;
 using Router.Actors.Configuration.Reading;
+using YamlDotNet.RepresentationModel;
 
 namespace Router.Actors.Configuration.Blocks;
 
@@ -21,7 +22,8 @@ internal sealed class ServerBlock(ConfigSource source) : BlockReader(source)
     {
         "host" => config with { Host = NonEmptyString(e) ?? config.Host },
         "port" => config with { Port = Port(e) ?? config.Port },
-        "api_keys" => config with { ApiKeys = StringList(e) ?? config.ApiKeys },
+        "api_keys" => config with { ClientKeys = ClientKeys(e) },
+        "watch_config" => config with { WatchConfig = Bool(e) ?? config.WatchConfig },
         "management_key" => config with { ManagementKey = String(e) ?? config.ManagementKey },
         "worker_keys" => config with { WorkerKeys = StringList(e) ?? config.WorkerKeys },
         "allowed_hosts" => config with { AllowedHosts = AllowedHosts(e) },
@@ -31,6 +33,53 @@ internal sealed class ServerBlock(ConfigSource source) : BlockReader(source)
         "shutdown_timeout" => config with { ShutdownTimeout = Int(e, 0, 3600, "a number of seconds in 0..3600") ?? config.ShutdownTimeout },
         _ => config,
     };
+
+    /// <summary>Each entry a plain key, or {name, key, models, limits}; names and keys unique.</summary>
+    private List<ClientKeyConfig> ClientKeys(ConfigEntry e)
+    {
+        if (IsNull(e.Value)) return [];
+        if (e.Value is not YamlSequenceNode list)
+            throw Error(e.Value, e.Path, $"expected a list of keys (strings or {{name, key, models, limits}} mappings), got {Kind(e.Value)}");
+        var keys = new List<ClientKeyConfig>();
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var item = list.Children[i];
+            var path = $"{e.Path}[{i}]";
+            var key = item is YamlMappingNode ? NamedKey(item, path) : String(item, path) is { Length: > 0 } plain ? ClientKeyConfig.Plain(plain) : null;
+            if (key is null) continue; // an empty key (unset environment variable) is no key
+            if (keys.Any(k => k.Name == key.Name))
+                throw Error(item, path, $"client key name '{key.Name}' is used twice (names must be unique)");
+            if (keys.Any(k => k.Key == key.Key))
+                throw Error(item, path, "the same key is listed twice");
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    private ClientKeyConfig? NamedKey(YamlNode item, string path)
+    {
+        var entries = Mapping(item, path, ConfigKeys.ClientKey);
+        var nameEntry = entries.FirstOrDefault(x => x.Key == "name");
+        if (nameEntry.Key is null) throw Error(item, Child(path, "name"), "missing required key 'name'");
+        var name = NonEmptyString(nameEntry)!;
+        if (!ClientKeyName.IsValid(name))
+            throw Error(nameEntry.Value, nameEntry.Path, $"expected a name of letters, digits, '.', '_' or '-' (at most 64), got '{Shorten(name)}'");
+        var keyEntry = entries.FirstOrDefault(x => x.Key == "key");
+        if (keyEntry.Key is null) throw Error(item, Child(path, "key"), "missing required key 'key'");
+        var key = String(keyEntry);
+        if (string.IsNullOrEmpty(key)) return null;
+        var models = entries.Where(x => x.Key == "models").Select(StringList).FirstOrDefault() ?? [];
+        var limits = entries.Where(x => x.Key == "limits").Select(Limits).FirstOrDefault() ?? ClientKeyLimits.None;
+        return new ClientKeyConfig(name, key, models, limits);
+    }
+
+    private ClientKeyLimits Limits(ConfigEntry e) =>
+        Mapping(e.Value, e.Path, ConfigKeys.ClientKeyLimits).Aggregate(ClientKeyLimits.None, (limits, x) => x.Key switch
+        {
+            "requests_per_minute" => limits with { RequestsPerMinute = Int(x, 1, 1_000_000, "a number of requests in 1..1000000") },
+            "tokens_per_day" => limits with { TokensPerDay = Integer(x, 1, long.MaxValue, "a positive number of tokens") },
+            _ => limits,
+        });
 
     /// <summary>Host names (optionally with :port; `.example.com` or `*.example.com` for a domain and its subdomains) — never a URL.</summary>
     private List<string> AllowedHosts(ConfigEntry e)
