@@ -63,6 +63,8 @@ public static class RouterHost
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
         ManagementEndpoints.Map(app);
+        ClusterEndpoints.Map(app);
+        DiagnosticsEndpoints.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))
