@@ -77,7 +77,7 @@ public static class ClusterEndpoints
         }
         if (address == cluster.SelfAddress && cluster.State.Members.Count(m => m.Status is not (MemberStatus.Down or MemberStatus.Removed)) == 1)
         {
-            await SignInAnswers.FailAsync(context, 409, $"{address} is this node and the cluster's only member: it cannot {verb} without stopping the router; use `router stop` for that.");
+            await SignInAnswers.FailAsync(context, 409, $"{address} is this node and the cluster's only member: it cannot {(verb == "down" ? "be downed" : "leave")} without stopping the router; use `router stop` for that.");
             return;
         }
         change(cluster, address);
