@@ -38,7 +38,7 @@ public static class DiagnosticsEndpoints
             return;
         }
         var actors = new JsonArray();
-        var truncated = Walk(((ExtendedActorSystem)system).Provider.RootGuardian, 0, depth, actors);
+        var truncated = Walk(ChildrenOf(((ExtendedActorSystem)system).Provider.RootGuardian), 1, depth, actors);
         await SignInAnswers.WriteAsync(context, 200, new JsonObject
         {
             ["address"] = Cluster.Get(system).SelfAddress.ToString(),
@@ -48,20 +48,20 @@ public static class DiagnosticsEndpoints
         });
     }
 
-    /// <summary>Adds the children of <paramref name="actor"/> in pre-order down to <paramref name="maxDepth"/>; true when cut at MaxActors.</summary>
-    private static bool Walk(IActorRef actor, int depth, int maxDepth, JsonArray into)
+    /// <summary>Adds <paramref name="children"/> and theirs in pre-order down to <paramref name="maxDepth"/>; true when cut at MaxActors.</summary>
+    private static bool Walk(IReadOnlyList<IActorRef> children, int depth, int maxDepth, JsonArray into)
     {
-        foreach (var child in ChildrenOf(actor).OrderBy(c => c.Path.Name, StringComparer.Ordinal))
+        foreach (var child in children.OrderBy(c => c.Path.Name, StringComparer.Ordinal))
         {
             if (into.Count >= MaxActors) return true;
-            var children = ChildrenOf(child);
+            var grandchildren = ChildrenOf(child);
             into.Add(new JsonObject
             {
                 ["path"] = child.Path.ToStringWithoutAddress(),
-                ["depth"] = depth + 1,
-                ["children"] = children.Count,
+                ["depth"] = depth,
+                ["children"] = grandchildren.Count,
             });
-            if (depth + 1 < maxDepth && Walk(child, depth + 1, maxDepth, into)) return true;
+            if (depth < maxDepth && Walk(grandchildren, depth + 1, maxDepth, into)) return true;
         }
         return false;
     }
