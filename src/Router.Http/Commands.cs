@@ -125,6 +125,24 @@ public static class Commands
 
     public static Task<int> InstallAsync(string configPath) => With(configPath, config => InstallCommand.RunAsync(config, Console.Out));
 
+    /// <summary>A `diag` verb against --url (key from ROUTER_MANAGEMENT_KEY) or the node the config describes.</summary>
+    public static async Task<int> DiagAsync(string configPath, string? url, Func<HttpClient, Task<int>> verb)
+    {
+        if (url is null)
+            return await With(configPath, async config =>
+            {
+                using var client = RouterClient.Create(config, DiagClient.Timeout);
+                return await verb(client);
+            });
+        using var http = DiagClient.ForUrl(url);
+        if (http is null)
+        {
+            Console.Error.WriteLine($"--url must be an http(s) URL such as http://10.0.0.2:8317, not '{url}'.");
+            return DiagClient.BadConfig;
+        }
+        return await verb(http);
+    }
+
     private static async Task<int> With(string configPath, Func<RouterConfig, Task<int>> verb) =>
         Load(configPath) is { } config ? await verb(config) : ConfigException.ExitCode;
 

@@ -52,6 +52,8 @@ var providerOption = new Option<string?>("--provider") { Description = "Which pr
 Add("login", "Sign in a Claude Pro or ChatGPT Plus account (LLMux) through the running router.", [providerOption], [kindArgument],
     (parse, ct) => Commands.LoginAsync(parse.GetValue(configOption)!, parse.GetValue(kindArgument)!, parse.GetValue(providerOption), ct));
 
+root.Subcommands.Add(Router.Http.Operations.DiagCommand.Create(configOption));
+
 return await root.Parse(args).InvokeAsync();
 
 void Add(string name, string description, Option[] options, Argument[] arguments, Func<ParseResult, CancellationToken, Task<int>> action)

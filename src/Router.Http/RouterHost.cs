@@ -79,6 +79,8 @@ public static class RouterHost
         Admin.RequestTailEndpoint.Map(app);
         KeyEndpoints.Map(app);
         ReloadEndpoint.Map(app);
+        ClusterEndpoints.Map(app);
+        DiagnosticsEndpoints.Map(app);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))

@@ -101,7 +101,7 @@ public static class ManagementEndpoints
     }
 
     /// <summary>An account as the status shows it: label, identity when signed in, health, cooldown, next probe, counters.</summary>
-    private static JsonObject Describe(AccountSnapshot a) => new()
+    internal static JsonObject Describe(AccountSnapshot a) => new()
     {
         ["name"] = a.Name,
         ["identity"] = a.Identity,
