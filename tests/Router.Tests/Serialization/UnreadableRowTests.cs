@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Event;
 using Router.Actors.Accounts;
+using System.Net;
+using System.Net.Http.Json;
 using Router.Tests.Fakes;
+using static Router.Tests.Fakes.TestConfig;
 
 namespace Router.Tests.Serialization;
 
@@ -31,7 +34,9 @@ public sealed class UnreadableRowTests
             if ((string)row["persistence_id"]! != persistenceId) return row;
             if ((string)row["table"]! == "snapshot" && table == "journal") return null;
             if ((string)row["table"]! == table && row["sequence_number"]!.GetValue<long>() == sequenceNumber)
-                GoldenRows.SetPayload(row, Encoding.UTF8.GetBytes("{\"$type\":\"Router.Actors.Accounts.Cooldown\u0000garbage"));
+                // A record renamed since the row was written: the default JSON names a type that is gone.
+                GoldenRows.SetPayload(row, Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Convert.FromBase64String((string)row[table == "journal" ? "message" : "snapshot"]!))
+                    .Replace("Router.Actors.Accounts.", "Router.Actors.Renamed.")));
             return row;
         });
         await using var store = new GoldenStore(authDir);
@@ -67,6 +72,42 @@ public sealed class UnreadableRowTests
         Assert.Contains("Account openai#1 (persistence id " + persistenceId + ") is failed", line);
         Assert.Contains("cannot be read", line);
         Assert.DoesNotContain(errors, e => e.Contains("sk-golden"));
+    }
+
+    [Fact]
+    public async Task A_router_with_a_corrupt_row_serves_from_the_other_accounts_and_its_status_names_the_failed_one()
+    {
+        var persistenceId = "account-" + GoldenStore.Key.EntityId;
+        var authDir = await GoldenRows.SqliteAuthDirAsync(row => (string)row["persistence_id"]! != persistenceId ? row
+            : (string)row["table"]! == "snapshot" ? null
+            : row["sequence_number"]!.GetValue<long>() == 2 ? Corrupt(row) : row);
+        await using var golden = await FakeUpstream.StartAsync();
+        await using var backup = await FakeUpstream.StartAsync();
+        backup.DefaultReply = OpenAiWire.Text("hello from backup");
+        // The golden key account is "openai#1" with this key: same entity id, so the corrupt journal is its own.
+        var config = Build([OpenAiProvider("openai", golden, "sk-golden-0123456789"), OpenAiProvider("backup", backup, "sk-backup-1")],
+            [Route("^gpt-", "openai", "backup")], authDir);
+        await using var router = await RouterUnderTest.StartAsync(config);
+
+        await RouterUnderTest.EventuallyAsync(async () => (string?)(await AccountAsync(router))["health"] == "failed", "the account failed in the status", 20_000);
+        Assert.Contains("stored state cannot be read", (string?)(await AccountAsync(router))["reason"]);
+        var answer = await router.Http.PostAsync("/v1/chat/completions", Integration.Json.Body("gpt-4.1"));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("hello from backup", await answer.Content.ReadAsStringAsync());
+        Assert.Equal(0, golden.Requests.Count);
+        Assert.Single(router.Log.All.Split('\n'), l => l.Contains("Account openai#1 (persistence id " + persistenceId + ") is failed"));
+    }
+
+    private static JsonObject Corrupt(JsonObject row)
+    {
+        GoldenRows.SetPayload(row, "not json at all"u8.ToArray());
+        return row;
+    }
+
+    private static async Task<JsonObject> AccountAsync(RouterUnderTest router)
+    {
+        var status = (await router.Http.GetFromJsonAsync<JsonObject>("/v0/management/status"))!;
+        return status["providers"]!.AsArray().Single(p => (string?)p!["name"] == "openai")!["accounts"]![0]!.AsObject();
     }
 
     private sealed class ErrorCollector : ReceiveActor
