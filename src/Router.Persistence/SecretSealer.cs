@@ -10,7 +10,7 @@ namespace Router.Persistence;
 /// 0600); a sealed value is the text <c>enc:v1:</c> followed by the Data Protection payload
 /// (base64url, authenticated encryption: AES-256-CBC + HMACSHA256 by default, keys rolled every 90 days).
 /// </summary>
-public sealed class SecretSealer
+public sealed class SecretSealer : ISecretSealing
 {
     public const string Prefix = "enc:v1:";
     public const string Purpose = "Router.Credentials.v1";

@@ -23,6 +23,7 @@ public sealed partial class AccountActor
 
     protected override void OnReplaySuccess()
     {
+        if (ServeAsFailed()) return;
         // A session from config (ctonew's clerk.cookie) seeds an account that never stored its own.
         if (_spec.Tokens is not null && _state.Credential is null && !_state.IsSignedOut && _spec.Credential.Length > 0)
             _state = _state with { Credential = new Credential(_spec.Credential, Identity: _spec.Identity) };

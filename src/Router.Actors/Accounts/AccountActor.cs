@@ -37,6 +37,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         _leaseLifetime = leaseLifetime;
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
         PersistenceId = "account-" + spec.EntityId;
+        _unreadable = UnreadableJournals.For(Context.System).ReasonFor(PersistenceId);
 
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is AccountState s) _state = s; });
         Recover<IAccountEvent>(e => _state = _state.Apply(e));

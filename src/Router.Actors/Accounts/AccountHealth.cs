@@ -1,6 +1,7 @@
 namespace Router.Actors.Accounts;
 
-public enum AccountHealth { Healthy, Degraded, Unauthenticated }
+/// <summary>Failed: the account's journal or snapshot cannot be read; it serves nothing until repaired (or reset to retry).</summary>
+public enum AccountHealth { Healthy, Degraded, Unauthenticated, Failed }
 
 /// <summary>What happened to one upstream call made with a lease; the account turns it into state.</summary>
 public enum OutcomeKind

@@ -1,3 +1,5 @@
+using Router.Actors.Serialization;
+
 namespace Router.Actors.Accounts;
 
 // Messages of AccountActor. Every command names its entity, so the shard region can route it.
@@ -39,7 +41,7 @@ public sealed record ResetAccount(string EntityId) : IAccountCommand;
 /// <summary>A credential and a slot, valid until the call reports its outcome or the lease expires.</summary>
 /// <param name="AccountHeaders">Per-account headers the upstream needs besides the credential (e.g. an account id).</param>
 /// <param name="Renewable">The credential is a token the account can renew: a 401 is worth one retry after renewal.</param>
-public sealed record Lease(string LeaseId, string EntityId, string AccountName, string Credential,
+public sealed record Lease(string LeaseId, string EntityId, string AccountName, [property: Sealed] string Credential,
     IReadOnlyDictionary<string, string>? AccountHeaders = null, bool Renewable = false)
 {
     /// <summary>Granted by the provider's LeaseBroker from its view, not by the account itself.</summary>
@@ -56,7 +58,8 @@ public sealed record LeaseGranted(Lease Lease, AccountSnapshot? Snapshot, long C
 /// <summary>The account waits for its token renewal before it answers the request with this id (the answer follows).</summary>
 public sealed record LeaseDeferred(string EntityId, long CorrelationId);
 
-public enum DenyReason { CoolingDown, Unauthenticated, Busy, Unknown }
+/// <summary>Failed: the account's stored state cannot be read (see AccountHealth.Failed).</summary>
+public enum DenyReason { CoolingDown, Unauthenticated, Busy, Unknown, Failed }
 
 public sealed record LeaseDenied(string EntityId, DenyReason Reason, AccountSnapshot? Snapshot, long CorrelationId = 0);
 

@@ -1,3 +1,5 @@
+using Router.Actors.Serialization;
+
 namespace Router.Actors.Accounts;
 
 /// <summary>
@@ -10,8 +12,8 @@ namespace Router.Actors.Accounts;
 /// <param name="Identity">Who the account is: an email, or a session label. Not a secret.</param>
 /// <param name="AccountId">A vendor account id sent in the provider's account header (ChatGPT).</param>
 public sealed record Credential(
-    string Secret,
-    string? AccessToken = null,
+    [property: Sealed] string Secret,
+    [property: Sealed] string? AccessToken = null,
     DateTimeOffset? ExpiresAt = null,
     DateTimeOffset? ObtainedAt = null,
     string? Identity = null,

@@ -101,6 +101,10 @@ public sealed record ClusterConfig
     public string Hostname { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 4053;
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
+    /// <summary>`cluster.secret`: shared by every node; seals the credentials messages carry between nodes. Required when enabled.</summary>
+    public string Secret { get; init; } = "";
+
+    public override string ToString() => $"ClusterConfig {{ Enabled = {Enabled}, Hostname = {Hostname}, Port = {Port} }}";
 }
 
 public sealed record ProviderConfig

@@ -12,6 +12,7 @@ using Router.Actors.Configuration;
 using Router.Actors.Dispatch;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
+using Router.Actors.Serialization;
 using Router.Actors.Services;
 using Router.Actors.Telemetry;
 using Router.Persistence;
@@ -40,7 +41,7 @@ public static class AkkaSetup
             builder
                 .AddHocon(File.ReadAllText(Path.Combine(hoconDirectory, "router.conf")), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon.For(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString), HoconAddMode.Prepend)
-                .AddHocon(SealedAccountSerializer.Hocon(config.Auth.Dir), HoconAddMode.Prepend)
+                .AddHocon(RouterSerializer.Hocon(config.Auth.Dir, config.Cluster.Enabled ? config.Cluster.Secret : ""), HoconAddMode.Prepend)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
@@ -78,7 +79,7 @@ public static class AkkaSetup
                     if (!config.Cluster.Enabled)
                         Cluster.Get(system).Join(Cluster.Get(system).SelfAddress);
                 })
-                .AddStartup(async (system, _) => await ResealPlainRowsAsync(system, config.Auth));
+                .AddStartup(async (system, _) => await RewriteLegacyRowsAsync(system, config.Auth));
         });
         services.AddSingleton(routes);
         services.AddSingleton(catalog);
@@ -90,17 +91,18 @@ public static class AkkaSetup
         return services;
     }
 
-    /// <summary>Seals the credentials an earlier version stored in clear text; a failure is logged, never fatal.</summary>
-    private static async Task ResealPlainRowsAsync(ActorSystem system, AuthConfig auth)
+    /// <summary>Rewrites the rows an earlier version stored with Akka's default JSON (sealing the credentials
+    /// among them); a failure is logged, never fatal.</summary>
+    private static async Task RewriteLegacyRowsAsync(ActorSystem system, AuthConfig auth)
     {
         try
         {
             var connection = PersistenceHocon.ConnectionString(auth.Store, auth.Dir, auth.ConnectionString);
-            await new PlainRowResealing(system, auth.Store, connection).RunAsync(SealedAccountSerializer.Id, SealedAccountSerializer.SealedTypes);
+            await new LegacyRowRewriting(system, auth.Store, connection).RunAsync(RouterSerializer.Id, Manifests.Table.Written.Select(e => e.Type).ToList());
         }
         catch (Exception e) when (e is System.Data.Common.DbException or System.Runtime.Serialization.SerializationException or InvalidOperationException)
         {
-            system.Log.Warning("Could not seal the credentials an earlier version stored in clear text: {0}", e.Message);
+            system.Log.Warning("Could not rewrite the rows an earlier version stored with Akka's default JSON: {0}", e.Message);
         }
     }
 }

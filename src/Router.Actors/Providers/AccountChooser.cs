@@ -25,7 +25,7 @@ public sealed class AccountChooser
         return ties[(int)((uint)_turn++ % (uint)ties.Count)];
     }
 
-    /// <summary>Not cooling down, and not unauthenticated unless its probe is due (the account grants one probe at a time).</summary>
+    /// <summary>Not failed, not cooling down, and not unauthenticated unless its probe is due (the account grants one probe at a time).</summary>
     public static bool IsUsable(AccountSnapshot a, DateTimeOffset now) =>
-        (a.Health != AccountHealth.Unauthenticated || a.NextProbeAt <= now) && !(a.CooldownUntil is { } until && until > now);
+        a.Health != AccountHealth.Failed && (a.Health != AccountHealth.Unauthenticated || a.NextProbeAt <= now) && !(a.CooldownUntil is { } until && until > now);
 }

@@ -17,8 +17,8 @@ public sealed class RepositoryConfigsTests
     public void A_shipped_config_loads(string file)
     {
         // The docker configs listen on every interface (so they need a client key) and name their node
-        // from the environment, as their containers do.
-        string[] names = ["ROUTER_API_KEY", "ROUTER_NODE_HOST"];
+        // from the environment, as their containers do; cluster nodes share a secret.
+        string[] names = ["ROUTER_API_KEY", "ROUTER_NODE_HOST", "ROUTER_CLUSTER_SECRET"];
         var before = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         foreach (var name in names)
             Environment.SetEnvironmentVariable(name, before[name] ?? "repository-configs-test");

@@ -8,7 +8,7 @@ using Akka.Persistence;
 using Akka.Persistence.Sql;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
-using Router.Actors.Hosting;
+using Router.Actors.Serialization;
 using Router.Persistence;
 using Router.Tests.Fakes;
 using Router.Tests.SignIn;
@@ -142,8 +142,9 @@ public sealed class SecretsAtRestTests
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("hello from enginelabs", await answer.Content.ReadAsStringAsync());
         Assert.True(clerk.Exchanges >= 1);
-        // The router sealed the old rows (the event and the snapshot) when it started: the cookie has left the database file.
-        Assert.Contains("Sealed 2 stored credentials", router.Log.All);
+        // The router rewrote the old rows (roster event, credential event, snapshot) when it started, sealing the
+        // credentials: the cookie has left the database file.
+        Assert.Contains("Rewrote 3 stored rows", router.Log.All);
         Assert.DoesNotContain(DatabaseFiles(config.Auth.Dir), f => Contains(File.ReadAllBytes(f), clerk.Cookie));
     }
 
@@ -219,11 +220,11 @@ public sealed class SecretsAtRestTests
 
     private static async Task<T> WithSerializerAsync<T>(string authDir, Func<Akka.Serialization.SerializerWithStringManifest, T> use)
     {
-        var system = ActorSystem.Create("sealing", ConfigurationFactory.ParseString(SealedAccountSerializer.Hocon(authDir)));
+        var system = ActorSystem.Create("sealing", ConfigurationFactory.ParseString(RouterSerializer.Hocon(authDir)));
         try
         {
             var serializer = system.Serialization.FindSerializerFor(new AccountState());
-            Assert.IsType<SealedAccountSerializer>(serializer);
+            Assert.IsType<RouterSerializer>(serializer);
             return use((Akka.Serialization.SerializerWithStringManifest)serializer);
         }
         finally

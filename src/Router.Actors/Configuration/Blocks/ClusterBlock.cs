@@ -5,7 +5,17 @@ namespace Router.Actors.Configuration.Blocks;
 /// <summary>`cluster:` Akka remoting address and seed nodes (absent = a cluster of one).</summary>
 internal sealed class ClusterBlock(ConfigSource source) : BlockReader(source)
 {
-    public ClusterConfig Read(ConfigEntry? section) => Section(section, ConfigKeys.Cluster).Aggregate(new ClusterConfig(), Apply);
+    /// <summary>A shorter cluster.secret is refused: it is the only key to what nodes send each other.</summary>
+    public const int ShortestSecret = 16;
+
+    public ClusterConfig Read(ConfigEntry? section)
+    {
+        var config = Section(section, ConfigKeys.Cluster).Aggregate(new ClusterConfig(), Apply);
+        if (config.Enabled && config.Secret.Length == 0)
+            throw Error(section!.Value.Value, section.Value.Path,
+                "cluster.secret is required when cluster.enabled is true: the same long random string on every node (e.g. `openssl rand -base64 32`), so no credential crosses the network in clear");
+        return config;
+    }
 
     private ClusterConfig Apply(ClusterConfig config, ConfigEntry e) => e.Key switch
     {
@@ -13,8 +23,17 @@ internal sealed class ClusterBlock(ConfigSource source) : BlockReader(source)
         "hostname" => config with { Hostname = NonEmptyString(e) ?? config.Hostname },
         "port" => config with { Port = Port(e) ?? config.Port },
         "seed_nodes" => config with { SeedNodes = SeedNodes(e) ?? config.SeedNodes },
+        "secret" => config with { Secret = Secret(e) ?? config.Secret },
         _ => config,
     };
+
+    private string? Secret(ConfigEntry e)
+    {
+        var value = String(e);
+        if (value is not null && value.Length < ShortestSecret)
+            throw Error(e.Value, e.Path, $"must be at least {ShortestSecret} characters (a long random string)");
+        return value;
+    }
 
     private List<string>? SeedNodes(ConfigEntry e)
     {

@@ -8,13 +8,15 @@ using Npgsql;
 namespace Router.Persistence;
 
 /// <summary>
-/// Rewrites journal and snapshot rows an earlier version wrote with secrets in clear text (Akka's JSON
-/// serializer) through the serializer now bound to their type, which seals them. Rows of other types
-/// are left alone; a row either form reads the same, so accounts recovering meanwhile see no change.
-/// On SQLite the file is vacuumed afterwards (with secure_delete on), so the clear text leaves the
-/// file too; on PostgreSQL the dead row versions go at the server's next VACUUM.
+/// Rewrites the journal and snapshot rows an earlier version wrote with Akka's default JSON serializer
+/// (the CLR type name in the payload, secrets in clear text) through the serializer now bound to their
+/// type: the router's own, with stable manifests and sealed secrets. After that, renaming a type
+/// breaks nothing stored. Rows of other types, and rows that cannot be read (left for the account to
+/// report as failed), stay as they are; a row either form reads the same, so accounts recovering
+/// meanwhile see no change. On SQLite the file is vacuumed afterwards (with secure_delete on), so the
+/// clear text leaves the file too; on PostgreSQL the dead row versions go at the server's next VACUUM.
 /// </summary>
-public sealed class PlainRowResealing(ActorSystem system, string store, string connectionString)
+public sealed class LegacyRowRewriting(ActorSystem system, string store, string connectionString)
 {
     private sealed record Row(object[] Key, byte[] Payload, int SerializerId, string Manifest);
 
@@ -26,20 +28,20 @@ public sealed class PlainRowResealing(ActorSystem system, string store, string c
         new("snapshot", "snapshot", "serializer_id", ["persistence_id", "sequence_number"]),
     ];
 
-    /// <summary>Reseals every stored row of <paramref name="sealedTypes"/> not yet written by <paramref name="sealingSerializerId"/>.</summary>
-    public async Task<int> RunAsync(int sealingSerializerId, IReadOnlyCollection<Type> sealedTypes)
+    /// <summary>Rewrites every stored row of <paramref name="types"/> not yet written by <paramref name="serializerId"/>; returns how many.</summary>
+    public async Task<int> RunAsync(int serializerId, IReadOnlyCollection<Type> types)
     {
-        var markers = sealedTypes.Select(t => Encoding.UTF8.GetBytes(t.FullName!)).ToArray();
+        var markers = types.Select(t => Encoding.UTF8.GetBytes(t.FullName!)).ToArray();
         await using var connection = Open();
         await connection.OpenAsync();
         if (!PersistenceHocon.IsPostgres(store)) await ExecuteAsync(connection, "PRAGMA secure_delete = ON");
-        var resealed = 0;
+        var rewritten = 0;
         foreach (var table in Tables)
         {
             List<Row> rows;
             try
             {
-                rows = await ReadAsync(connection, table, sealingSerializerId);
+                rows = await ReadAsync(connection, table, serializerId);
             }
             catch (DbException)
             {
@@ -48,27 +50,39 @@ public sealed class PlainRowResealing(ActorSystem system, string store, string c
             // Akka's JSON names the type in the payload: only those rows are worth deserializing.
             foreach (var row in rows.Where(r => markers.Any(m => r.Payload.AsSpan().IndexOf(m) >= 0)))
             {
-                var value = system.Serialization.Deserialize(row.Payload, row.SerializerId, row.Manifest);
-                if (!sealedTypes.Contains(value.GetType())) continue;
+                if (Read(row) is not { } value || !types.Contains(value.GetType())) continue;
                 var serializer = system.Serialization.FindSerializerFor(value);
                 await UpdateAsync(connection, table, row, serializer.ToBinary(value), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, value));
-                resealed++;
+                rewritten++;
             }
         }
-        if (resealed > 0 && !PersistenceHocon.IsPostgres(store)) await ExecuteAsync(connection, "VACUUM");
-        if (resealed > 0) system.Log.Warning("Sealed {0} stored credentials an earlier version wrote in clear text", resealed);
-        return resealed;
+        if (rewritten > 0 && !PersistenceHocon.IsPostgres(store)) await ExecuteAsync(connection, "VACUUM");
+        if (rewritten > 0) system.Log.Warning("Rewrote {0} stored rows an earlier version wrote with Akka's default JSON (credentials among them are sealed now)", rewritten);
+        return rewritten;
+    }
+
+    /// <summary>The row's value, or null when it cannot be read (its account reports it when it recovers).</summary>
+    private object? Read(Row row)
+    {
+        try
+        {
+            return system.Serialization.Deserialize(row.Payload, row.SerializerId, row.Manifest);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     private DbConnection Open() => PersistenceHocon.IsPostgres(store)
         ? new NpgsqlConnection(connectionString)
         : new SqliteConnection(connectionString);
 
-    private static async Task<List<Row>> ReadAsync(DbConnection connection, Table table, int sealingSerializerId)
+    private static async Task<List<Row>> ReadAsync(DbConnection connection, Table table, int serializerId)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {string.Join(", ", table.Key)}, {table.Payload}, {table.SerializerId}, manifest FROM {table.Name} " +
-                              $"WHERE {table.SerializerId} IS NOT NULL AND {table.SerializerId} <> {sealingSerializerId}";
+                              $"WHERE {table.SerializerId} IS NOT NULL AND {table.SerializerId} <> {serializerId}";
         var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
