@@ -26,6 +26,8 @@ public static class MetricsEndpoint
         if (config.Telemetry.OtlpEndpoint is { } endpoint)
             telemetry.WithTracing(tracing => tracing
                 .AddSource(RouterTracing.SourceName)
+                // Every request is traced, whatever a caller's traceparent or the host's own request activity says.
+                .SetSampler(new AlwaysOnSampler())
                 .AddOtlpExporter(o =>
                 {
                     o.Protocol = OtlpExportProtocol.HttpProtobuf;

@@ -13,8 +13,8 @@ public static class OpenAiWire
 
     public static FakeUpstream.Reply InvalidKey => Json(401, """{"error":{"message":"Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""");
 
-    public static FakeUpstream.Reply Text(string text, int promptTokens = 19, int completionTokens = 10) => Json(200, Compact(Completion(
-        new JsonObject { ["role"] = "assistant", ["content"] = text, ["refusal"] = null, ["annotations"] = new JsonArray() }, "stop", promptTokens, completionTokens)));
+    public static FakeUpstream.Reply Text(string text, int promptTokens = 19, int completionTokens = 10, int cachedTokens = 0) => Json(200, Compact(Completion(
+        new JsonObject { ["role"] = "assistant", ["content"] = text, ["refusal"] = null, ["annotations"] = new JsonArray() }, "stop", promptTokens, completionTokens, cachedTokens)));
 
     public static FakeUpstream.Reply ToolCall(string id, string name, string arguments) => Json(200, Compact(Completion(
         new JsonObject
@@ -65,14 +65,14 @@ public static class OpenAiWire
         return Sse(frames);
     }
 
-    private static JsonObject Completion(JsonObject message, string finishReason, int promptTokens, int completionTokens) => new()
+    private static JsonObject Completion(JsonObject message, string finishReason, int promptTokens, int completionTokens, int cachedTokens = 0) => new()
     {
         ["id"] = "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
         ["object"] = "chat.completion",
         ["created"] = 1741569952,
         ["model"] = Model,
         ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = finishReason }),
-        ["usage"] = Usage(promptTokens, completionTokens),
+        ["usage"] = Usage(promptTokens, completionTokens, cachedTokens),
         ["service_tier"] = "default",
         ["system_fingerprint"] = "fp_50cad350e4",
     };
@@ -101,12 +101,12 @@ public static class OpenAiWire
         ["usage"] = Usage(promptTokens, completionTokens),
     };
 
-    private static JsonObject Usage(int promptTokens, int completionTokens) => new()
+    private static JsonObject Usage(int promptTokens, int completionTokens, int cachedTokens = 0) => new()
     {
         ["prompt_tokens"] = promptTokens,
         ["completion_tokens"] = completionTokens,
         ["total_tokens"] = promptTokens + completionTokens,
-        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = 0, ["audio_tokens"] = 0 },
+        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cachedTokens, ["audio_tokens"] = 0 },
         ["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = 0, ["audio_tokens"] = 0, ["accepted_prediction_tokens"] = 0, ["rejected_prediction_tokens"] = 0 },
     };
 }
