@@ -29,10 +29,6 @@ public sealed class FrontDoor(RouterConfig config, ClientKeyGate keys)
     /// </summary>
     public ClientKey? Authorize(HttpContext context) => keys.Authorize(context, PresentedKey(context.Request));
 
-    /// <summary>The name usage and metrics know the caller's key by (ClientKeyName); "anonymous" while no client key is configured.</summary>
-    public string ClientKeyNameOf(HttpRequest request) =>
-        _keyHashes.Length > 0 && PresentedKey(request) is { } key ? ClientKeyName.Derive(key) : ClientKeyName.Anonymous;
-
     /// <summary>
     /// The JSON object in the body, or the error to answer with (400, 408 or 413). A large body first
     /// waits for room in the memory budget, held until the response is complete.

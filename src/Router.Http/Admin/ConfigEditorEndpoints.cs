@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Router.Actors.Configuration;
 using Router.Http.Endpoints;
+using Router.Http.Reload;
 
 namespace Router.Http.Admin;
 
@@ -36,7 +37,7 @@ public static class ConfigEditorEndpoints
         await SignInAnswers.WriteAsync(context, 200, new JsonObject { ["valid"] = edit.Error is null, ["error"] = edit.Error });
     }
 
-    private static async Task ApplyAsync(HttpContext context, ManagementGuard guard, FrontDoor door, RouterConfig config, IServiceProvider services)
+    private static async Task ApplyAsync(HttpContext context, ManagementGuard guard, FrontDoor door, RouterConfig config, ConfigReloader reloader)
     {
         if (!await guard.AdmitAsync(context)) return;
         if (await EditOf(context, door, config) is not { } edit) return;
@@ -49,11 +50,8 @@ public static class ConfigEditorEndpoints
         var temporary = edit.Path + ".new";
         await File.WriteAllTextAsync(temporary, edit.Text, context.RequestAborted);
         File.Move(temporary, edit.Path, overwrite: true);
-        var reload = services.GetService<IConfigApply>();
-        var answer = reload is null
-            ? new JsonObject { ["applied"] = true, ["reload"] = null, ["detail"] = "written; restart the router to use it" }
-            : await reload.ReloadAsync("admin page", context.RequestAborted);
-        await SignInAnswers.WriteAsync(context, 200, answer);
+        var reload = await reloader.ReloadAsync("admin page", context.RequestAborted);
+        await SignInAnswers.WriteAsync(context, reload.Applied ? 200 : 422, reload.ToJson());
     }
 
     /// <summary>An edited text with its secrets put back, and why it is not a valid config (null when it is).</summary>
@@ -94,10 +92,4 @@ public static class ConfigEditorEndpoints
         await SignInAnswers.FailAsync(context, 409, "This router was not started from a config file, so there is none to show or change.");
         return null;
     }
-}
-
-/// <summary>What applies a config file just written (the live reload); without one, a change waits for a restart.</summary>
-public interface IConfigApply
-{
-    Task<JsonObject> ReloadAsync(string trigger, CancellationToken cancellationToken);
 }

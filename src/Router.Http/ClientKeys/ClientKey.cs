@@ -11,7 +11,7 @@ namespace Router.Http.ClientKeys;
 public sealed record ClientKey(string Name, byte[] Hash, IReadOnlyList<string> Models, ClientKeyLimits Limits, string Source, DateTimeOffset? Created = null)
 {
     /// <summary>The caller when no client key is configured at all: every model, no limits.</summary>
-    public static readonly ClientKey Open = new("anonymous", [], [], ClientKeyLimits.None, "none");
+    public static readonly ClientKey Open = new(ClientKeyName.Anonymous, [], [], ClientKeyLimits.None, "none");
 
     private static readonly object ItemKey = new();
 

@@ -42,7 +42,7 @@ public static class InferenceRequest
             await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
             return;
         }
-        outcome.ClientKey = door.ClientKeyNameOf(context.Request);
+        outcome.ClientKey = key.Name;
         var (body, error) = await door.ReadJsonAsync(context);
         if (body is null)
         {
