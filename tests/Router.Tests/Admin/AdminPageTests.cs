@@ -123,7 +123,7 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#config-result")).ToContainTextAsync("providers.main.type");
         await editor.FillAsync(masked.TrimEnd() + "\n  aliases: { gpt-latest: gpt-4.1 }\n");
         await page.ClickAsync("#config-apply");
-        await Assertions.Expect(page.Locator("#config-result")).ToContainTextAsync("Applied");
+        await Assertions.Expect(page.Locator("#config-result")).ToContainTextAsync("Applied: models.aliases: changed");
         await ScreenshotAsync(page, "admin-config-applied");
         var written = await File.ReadAllTextAsync(_configPath);
         Assert.Contains("gpt-latest: gpt-4.1", written);

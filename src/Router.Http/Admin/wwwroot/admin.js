@@ -289,17 +289,18 @@ async function applyConfig() {
     $("config-result").textContent = `Not applied: ${result.error || errorText(answer.json, answer.text)}`;
     return;
   }
+  await loadConfig();
   const changes = (result.changes || []).join("; ") || "no change";
   const restart = (result.restart_needed || []).length ? ` Needs a restart: ${result.restart_needed.join(", ")}.` : "";
-  $("config-result").textContent = `Applied: ${changes}.${restart}${result.detail ? " " + result.detail : ""}`;
-  await loadConfig().then(() => refreshProviders());
+  $("config-result").textContent = `Applied: ${changes}.${restart}`;
+  await refreshProviders();
 }
 
 async function reloadConfig() {
   const answer = await api("POST", "/v0/management/reload");
   const result = answer.json || {};
-  $("config-result").textContent = result.applied ? `Reloaded: ${(result.changes || []).join("; ") || "no change"}` : `Not reloaded: ${result.error || errorText(answer.json, answer.text)}`;
   await loadConfig();
+  $("config-result").textContent = result.applied ? `Reloaded: ${(result.changes || []).join("; ") || "no change"}` : `Not reloaded: ${result.error || errorText(answer.json, answer.text)}`;
 }
 
 // ---- wiring ----------------------------------------------------------------------------------
