@@ -167,7 +167,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(4, openai.MaxInFlight);
         Assert.Equal(10, openai.Cooldown);
         Assert.Empty(openai.Extra);
-        Assert.Equal(25, openai.Line);
+        Assert.Equal(26, openai.Line);
 
         var claude = config.Providers[1];
         Assert.Equal("claude-oauth", claude.Type);
@@ -223,7 +223,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(3, config.Models.Routing.Count);
         Assert.Equal("^claude-", config.Models.Routing[0].Pattern);
         Assert.Equal(["claude-pro", "anthropic-main"], config.Models.Routing[0].Providers);
-        Assert.Equal(81, config.Models.Routing[0].Line);
+        Assert.Equal(82, config.Models.Routing[0].Line);
         Assert.Equal(["chatgpt-plus", "openai-main"], config.Models.Routing[1].Providers);
         Assert.Equal("-aistudio$", config.Models.Routing[2].Pattern);
         Assert.Equal("claude-opus-4", config.Models.Aliases["smart"]);

@@ -89,6 +89,8 @@ public sealed class UnreadableRowTests
 
         await RouterUnderTest.EventuallyAsync(async () => (string?)(await AccountAsync(router))["health"] == "failed", "the account failed in the status", 60_000);
         Assert.Contains("stored state cannot be read", (string?)(await AccountAsync(router))["reason"]);
+        Assert.Equal("down", await router.ProviderHealthAsync("openai"));
+        Assert.Equal("healthy", await router.ProviderHealthAsync("backup"));
         var answer = await router.Http.PostAsync("/v1/chat/completions", Integration.Json.Body("gpt-4.1"));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("hello from backup", await answer.Content.ReadAsStringAsync());
