@@ -49,6 +49,7 @@ public sealed class ConfigLoaderTests
           hostname: 10.0.0.5
           port: 4054
           seed_nodes: ["akka.tcp://router@10.0.0.5:4054", "akka.tcp://router@10.0.0.6:4054"]
+          secret: cluster-secret-0123456789
         providers:
           openai-main:
             type: openai
@@ -148,6 +149,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal("10.0.0.5", config.Cluster.Hostname);
         Assert.Equal(4054, config.Cluster.Port);
         Assert.Equal(["akka.tcp://router@10.0.0.5:4054", "akka.tcp://router@10.0.0.6:4054"], config.Cluster.SeedNodes);
+        Assert.Equal("cluster-secret-0123456789", config.Cluster.Secret);
 
         // Providers keep file order.
         Assert.Equal(
@@ -165,7 +167,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(4, openai.MaxInFlight);
         Assert.Equal(10, openai.Cooldown);
         Assert.Empty(openai.Extra);
-        Assert.Equal(25, openai.Line);
+        Assert.Equal(26, openai.Line);
 
         var claude = config.Providers[1];
         Assert.Equal("claude-oauth", claude.Type);
@@ -221,7 +223,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(3, config.Models.Routing.Count);
         Assert.Equal("^claude-", config.Models.Routing[0].Pattern);
         Assert.Equal(["claude-pro", "anthropic-main"], config.Models.Routing[0].Providers);
-        Assert.Equal(81, config.Models.Routing[0].Line);
+        Assert.Equal(82, config.Models.Routing[0].Line);
         Assert.Equal(["chatgpt-plus", "openai-main"], config.Models.Routing[1].Providers);
         Assert.Equal("-aistudio$", config.Models.Routing[2].Pattern);
         Assert.Equal("claude-opus-4", config.Models.Aliases["smart"]);
@@ -238,6 +240,7 @@ public sealed class ConfigLoaderTests
         Assert.DoesNotContain("mgmt-secret", text);
         Assert.DoesNotContain("Password=pw", text);
         Assert.DoesNotContain("sk-a", text);
+        Assert.DoesNotContain("cluster-secret-0123456789", text);
     }
 
     /// <summary>The smallest provider block a config that tests something else needs (a config must name one).</summary>
@@ -471,7 +474,7 @@ public sealed class ConfigLoaderTests
     [InlineData("auth:\n  store: sqlite\n  path: x\n", 3, "auth.path", "(allowed: dir, store, connection_string)")]
     [InlineData("websocket:\n  interval: 3\n", 2, "websocket.interval", "(allowed: enabled, path, ping_interval)")]
     [InlineData("logging:\n  file: x\n", 2, "logging.file", "(allowed: level, dir, request_log)")]
-    [InlineData("cluster:\n  seeds: []\n", 2, "cluster.seeds", "(allowed: enabled, hostname, port, seed_nodes)")]
+    [InlineData("cluster:\n  seeds: []\n", 2, "cluster.seeds", "(allowed: enabled, hostname, port, seed_nodes, secret)")]
     [InlineData("providers:\n  p:\n    type: echo\n    api_key: sk-1\n", 4, "providers.p.api_key", "unknown key 'api_key' for type 'echo' (allowed: type, enabled, base_url, api_keys, headers, models, timeout, max_in_flight, cooldown, accepts_images, probe_after, service, health_check)")]
     [InlineData("models:\n  route: []\n", 2, "models.route", "(allowed: routing, aliases)")]
     [InlineData("providers:\n  p:\n    type: echo\nmodels:\n  routing:\n    - pattern: x\n      providers: [p]\n      weight: 2\n", 8, "models.routing[0].weight", "unknown key 'weight' (allowed: pattern, providers)")]
@@ -596,6 +599,8 @@ public sealed class ConfigLoaderTests
     [InlineData("server:\n  port: [8317]\n", 2, "server.port", "got a list")]
     [InlineData("cluster:\n  port: 65536\n", 2, "cluster.port", "out of range")]
     [InlineData("cluster:\n  enabled: yes\n", 2, "cluster.enabled", "expected a boolean")]
+    [InlineData("cluster:\n  enabled: true\n", 2, "cluster", "cluster.secret is required")]
+    [InlineData("cluster:\n  secret: too-short\n", 2, "cluster.secret", "at least 16 characters")]
     [InlineData("cluster:\n  seed_nodes: [\"router@host\"]\n", 2, "cluster.seed_nodes[0]", "akka.tcp://")]
     [InlineData("server:\n  max_body_bytes: 0\n", 2, "server.max_body_bytes", "out of range")]
     [InlineData("websocket:\n  path: relay\n", 2, "websocket.path", "must start with '/'")]

@@ -31,11 +31,10 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("router-pg-").FullName;
         var data = Path.Combine(folder, "data");
         var asRoot = Environment.UserName == "root";
-        if (asRoot) await RunAsync("chown", "postgres:postgres", folder);
-        await RunAsync(As(asRoot, Path.Combine(Bin, "initdb")), [.. AsArgs(asRoot), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
+        if (asRoot) await RunAsync(Start("chown", ["postgres:postgres", folder]));
+        await RunAsync(As(asRoot, "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"));
         var port = TestConfig.FreePort();
-        var server = Process.Start(Start(As(asRoot, Path.Combine(Bin, "postgres")),
-            [.. AsArgs(asRoot), "-D", data, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={folder}"]))!;
+        var server = Process.Start(As(asRoot, "postgres", "-D", data, "-p", port.ToString(), "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={folder}"))!;
         var postgres = new PrivatePostgres(server, folder, port);
         await RouterUnderTest.EventuallyAsync(postgres.AcceptsAsync, "PostgreSQL accepts connections", 30_000);
         return postgres;
@@ -56,9 +55,10 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
     }
 
-    private static string As(bool asRoot, string program) => asRoot ? "setpriv" : program;
-
-    private static string[] AsArgs(bool asRoot) => asRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : [];
+    /// <summary>A PostgreSQL program, run as the postgres user when this process is root.</summary>
+    private static ProcessStartInfo As(bool asRoot, string program, params string[] args) => asRoot
+        ? Start("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", Path.Combine(Bin, program), .. args])
+        : Start(Path.Combine(Bin, program), args);
 
     private static ProcessStartInfo Start(string program, string[] args)
     {
@@ -67,21 +67,21 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return info;
     }
 
-    private static async Task RunAsync(string program, params string[] args)
+    private static async Task RunAsync(ProcessStartInfo start)
     {
-        using var process = Process.Start(Start(program, args))!;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         await output;
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {errors}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {errors}");
     }
 
     public async ValueTask DisposeAsync()
     {
         if (!_server.HasExited)
         {
-            await RunAsync("kill", "-INT", _server.Id.ToString()); // fast shutdown
+            await RunAsync(Start("kill", ["-INT", _server.Id.ToString()])); // fast shutdown
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try { await _server.WaitForExitAsync(wait.Token); }
             catch (OperationCanceledException) { _server.Kill(); }

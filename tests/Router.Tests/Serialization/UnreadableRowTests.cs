@@ -48,7 +48,7 @@ public sealed class UnreadableRowTests
         {
             status = await failed.Ask<AccountSnapshot>(new GetAccountStatus(GoldenStore.Key.EntityId), TimeSpan.FromSeconds(5)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
             return status?.Health == AccountHealth.Failed;
-        }, "the account reports itself failed", 15_000);
+        }, "the account reports itself failed", 60_000);
         Assert.Equal("openai#1", status!.Name);
         Assert.Contains("stored state cannot be read", status.HealthReason);
 
@@ -87,8 +87,10 @@ public sealed class UnreadableRowTests
             [Route("^gpt-", "openai", "backup")], authDir);
         await using var router = await RouterUnderTest.StartAsync(config);
 
-        await RouterUnderTest.EventuallyAsync(async () => (string?)(await AccountAsync(router))["health"] == "failed", "the account failed in the status", 20_000);
+        await RouterUnderTest.EventuallyAsync(async () => (string?)(await AccountAsync(router))["health"] == "failed", "the account failed in the status", 60_000);
         Assert.Contains("stored state cannot be read", (string?)(await AccountAsync(router))["reason"]);
+        Assert.Equal("down", await router.ProviderHealthAsync("openai"));
+        Assert.Equal("healthy", await router.ProviderHealthAsync("backup"));
         var answer = await router.Http.PostAsync("/v1/chat/completions", Integration.Json.Body("gpt-4.1"));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("hello from backup", await answer.Content.ReadAsStringAsync());
