@@ -28,7 +28,9 @@ public sealed record ClusterShardStats(IReadOnlyDictionary<Address, ShardRegionS
         catch (AskTimeoutException)
         {
         }
-        var members = cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.WeaklyUp).Select(m => m.Address);
+        // This node always counts, member or not yet: its own region answers without a coordinator.
+        var members = cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.WeaklyUp)
+            .Select(m => m.Address).Append(cluster.SelfAddress).Distinct();
         var missing = members.Where(a => !regions.ContainsKey(a)).ToList();
         var asked = await Task.WhenAll(missing.Select(a => AskRegionAsync(system, a, typeName, timeout, cancellationToken)));
         foreach (var (address, stats) in missing.Zip(asked))

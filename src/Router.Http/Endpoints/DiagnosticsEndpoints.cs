@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
-using Router.Actors.Accounts;
 using Router.Actors.Hosting;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
@@ -86,7 +85,7 @@ public static class DiagnosticsEndpoints
                 var entry = ManagementEndpoints.Describe(account);
                 entry["provider"] = provider.Name;
                 entry["entity_id"] = account.EntityId;
-                entry["node"] = extractor.ShardId(new GetAccountStatus(account.EntityId)) is { } shard && nodeOfShard.TryGetValue(shard, out var node) ? node.ToString() : null;
+                entry["node"] = extractor.ShardId(account.EntityId, null) is { } shard && nodeOfShard.TryGetValue(shard, out var node) ? node.ToString() : null;
                 entry["token_expires_at"] = account.TokenExpiresAt?.ToString("O");
                 accounts.Add(entry);
             }

@@ -15,7 +15,9 @@ public sealed class TwoNodeClusterTests
     [Fact]
     public async Task Both_nodes_list_both_members_and_a_downed_node_leaves_the_membership()
     {
-        var (port1, port2) = (FreePort(), FreePort());
+        var port1 = FreePort();
+        var port2 = FreePort();
+        while (port2 == port1) port2 = FreePort();
         var seed = $"akka.tcp://router@127.0.0.1:{port1}";
         await using var node1 = await RouterUnderTest.StartAsync(NodeConfig(port1, seed));
         await using var node2 = await RouterUnderTest.StartAsync(NodeConfig(port2, seed));
