@@ -469,7 +469,7 @@ public sealed class ConfigLoaderTests
     // ---- unknown keys ------------------------------------------------------------------------------
 
     [Theory]
-    [InlineData("sever:\n  port: 1\n", 1, "sever", "unknown key 'sever' (allowed: server, auth, websocket, logging, cluster, providers, models)")]
+    [InlineData("sever:\n  port: 1\n", 1, "sever", "unknown key 'sever' (allowed: server, auth, websocket, logging, cluster, providers, models, metrics, telemetry)")]
     [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes, shutdown_timeout, max_connections, worker_keys, allowed_hosts, cors_origins, watch_config)")]
     [InlineData("auth:\n  store: sqlite\n  path: x\n", 3, "auth.path", "(allowed: dir, store, connection_string)")]
     [InlineData("websocket:\n  interval: 3\n", 2, "websocket.interval", "(allowed: enabled, path, ping_interval)")]
