@@ -33,6 +33,10 @@ public static class ClusterHocon
             {{LeasePath}} {
               lease-class = "{{typeof(PostgresLease).AssemblyQualifiedName}}"
               connection-string = {{connection}}
+              heartbeat-interval = 1s
+              # A holder that stops renewing (it died) loses the lease after this; a taker waits as long.
+              heartbeat-timeout = 4s
+              lease-operation-timeout = 6s
             }
             """;
     }

@@ -7,7 +7,7 @@ namespace Router.Actors.Hosting.Cluster;
 /// <summary>
 /// An Akka.Coordination lease held as a row of <see cref="ClusterTable"/>: the split brain resolver's
 /// lease-majority strategy keeps the side of a partition that takes it. The holder renews the row
-/// every heartbeat-every; a holder that died stops renewing and the row expires after heartbeat-timeout,
+/// every heartbeat-interval; a holder that died stops renewing and the row expires after heartbeat-timeout,
 /// so a taker waits that long for a dead holder's row before it gives up.
 /// </summary>
 public sealed class PostgresLease : Lease
