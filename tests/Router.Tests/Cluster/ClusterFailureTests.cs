@@ -137,6 +137,13 @@ public sealed class ClusterFailureTests(ClusterEnvironment env, ITestOutputHelpe
     public async Task A_node_stopped_gracefully_under_load_leaves_within_seconds_and_no_request_fails()
     {
         await using var upstream = await ClusterFakes.OpenAiAsync(env);
+        // "gpt-slow" answers after 2 s: requests to the leaving node are surely in flight when it gets SIGTERM.
+        var quick = upstream.DefaultReply;
+        upstream.DefaultReply = async (context, body) =>
+        {
+            if (body?["model"]?.GetValue<string>() == "gpt-slow") await Task.Delay(2000);
+            await quick(context, body);
+        };
         await using var cluster = await RouterCluster.CreateAsync(env, output, 3, ClusterFakes.OpenAiProvider(upstream, 6), ClusterFakes.GptRoute);
         await cluster.StartAllAsync();
         var leaving = cluster.Nodes[2];
@@ -144,8 +151,9 @@ public sealed class ClusterFailureTests(ClusterEnvironment env, ITestOutputHelpe
         await using (var load = new ClusterLoad(stayers, _ => true, Model))
         {
             await cluster.WaitAsync(() => Task.FromResult(load.Answers.Count(a => a.Status == HttpStatusCode.OK) > 30), "load flowing", TimeSpan.FromSeconds(60));
-            // Requests in flight on the leaving node itself finish too.
-            var inFlight = Enumerable.Range(0, 4).Select(_ => ClusterLoad.SendAsync(leaving, Model)).ToList();
+            var inFlight = Enumerable.Range(0, 4).Select(_ => ClusterLoad.SendAsync(leaving, "gpt-slow")).ToList();
+            await cluster.WaitAsync(() => Task.FromResult(upstream.Requests.Count(r => r.Body?["model"]?.GetValue<string>() == "gpt-slow") >= 4),
+                "the slow requests upstream", TimeSpan.FromSeconds(30));
             var stopAt = load.Now;
             var took = await leaving.StopAsync(TimeSpan.FromSeconds(30));
             cluster.Say($"graceful stop of {leaving.Name}: exited (code {leaving.ExitCode}) after {took.TotalSeconds:0.0} s");
@@ -154,8 +162,10 @@ public sealed class ClusterFailureTests(ClusterEnvironment env, ITestOutputHelpe
             await cluster.WaitAsync(() => Task.FromResult(load.Answers.Count(a => a.At > afterStop) > 30), "load after the leave", TimeSpan.FromSeconds(60));
             var leavingAnswers = await Task.WhenAll(inFlight);
             var failed = load.Failed(a => a.At > stopAt);
-            cluster.Say($"graceful stop under load: {failed.Count} of {load.Answers.Count(a => a.At > stopAt)} requests failed");
+            cluster.Say($"graceful stop under load: {failed.Count} of {load.Answers.Count(a => a.At > stopAt)} requests failed, " +
+                        $"{leavingAnswers.Count(a => a.Status == HttpStatusCode.OK)} of {leavingAnswers.Length} in flight on the leaving node answered");
             foreach (var f in failed.Take(5)) cluster.Say($"  failed on {f.Node} at +{(f.At - stopAt).TotalSeconds:0.0} s: {f.Status} {f.Detail}");
+            foreach (var line in leaving.Output.Split('\n').TakeLast(25)) cluster.Say("  " + line.TrimEnd());
             Assert.Empty(failed);
             Assert.All(leavingAnswers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
             Assert.Equal(0, leaving.ExitCode);

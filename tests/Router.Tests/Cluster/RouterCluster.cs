@@ -49,7 +49,7 @@ public sealed class RouterCluster : IAsyncDisposable
             File.WriteAllText(Path.Combine(dir, "config.unified.yaml"), $"""
                 server: {"{"} host: {addresses[i].Address}, port: {ports[i].Http}, api_keys: [{ApiKey}], management_key: {ManagementKey}, shutdown_timeout: 10 {"}"}
                 auth: {"{"} dir: ./auth, store: postgres, connection_string: "{env.Postgres.ConnectionString(env.Network.HostAddress, database)}" {"}"}
-                logging: {"{"} dir: ./logs, level: info {"}"}
+                logging: {"{"} dir: ./logs, level: info, request_log: true {"}"}
                 cluster:
                   enabled: true
                   hostname: {addresses[i].Address}
