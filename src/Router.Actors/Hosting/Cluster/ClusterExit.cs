@@ -20,8 +20,15 @@ public static class ClusterExit
 
     public static void Watch(ActorSystem system, IHostApplicationLifetime lifetime, ILogger log)
     {
+        var leaving = new System.Diagnostics.Stopwatch();
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseClusterExitingDone, "router-left", () =>
+        {
+            log.LogInformation("Left the cluster {Seconds:0.0} s after the shutdown began (shards handed off)", leaving.Elapsed.TotalSeconds);
+            return Task.FromResult(Done.Instance);
+        });
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "router-downed", () =>
         {
+            leaving.Start();
             if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterJoinUnsuccessfulReason)
             {
                 Code = DownedExitCode;
