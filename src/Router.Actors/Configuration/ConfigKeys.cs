@@ -15,7 +15,7 @@ public static class ConfigKeys
     public static readonly string[] Auth = ["dir", "store", "connection_string"];
     public static readonly string[] WebSocket = ["enabled", "path", "ping_interval"];
     public static readonly string[] Logging = ["level", "dir", "request_log"];
-    public static readonly string[] Cluster = ["enabled", "hostname", "public_hostname", "port", "seed_nodes"];
+    public static readonly string[] Cluster = ["enabled", "hostname", "port", "seed_nodes", "public_hostname"];
 
     /// <summary>Keys every provider block allows, whatever its type.</summary>
     public static readonly string[] Provider =
