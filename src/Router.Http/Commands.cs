@@ -52,7 +52,7 @@ public static class Commands
             app.Logger.LogInformation("Router listening on {Address} (pid {Pid})", RouterHost.BoundAddress(app), Environment.ProcessId);
             await app.WaitForShutdownAsync(CancellationToken.None);
         }
-        return 0;
+        return Router.Actors.Hosting.Cluster.ClusterExit.Code ?? 0;
     }
 
     /// <summary>The host logs a failed start with its whole stack trace; the console gets our one line instead (the log file keeps both).</summary>

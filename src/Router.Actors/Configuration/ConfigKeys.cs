@@ -17,7 +17,7 @@ public static class ConfigKeys
     public static readonly string[] Auth = ["dir", "store", "connection_string"];
     public static readonly string[] WebSocket = ["enabled", "path", "ping_interval"];
     public static readonly string[] Logging = ["level", "dir", "request_log"];
-    public static readonly string[] Cluster = ["enabled", "hostname", "port", "seed_nodes", "secret"];
+    public static readonly string[] Cluster = ["enabled", "hostname", "port", "seed_nodes", "secret", "public_hostname"];
     public static readonly string[] Metrics = ["public"];
     public static readonly string[] Telemetry = ["otlp_endpoint"];
 

@@ -98,7 +98,10 @@ public sealed record TelemetryConfig
 public sealed record ClusterConfig
 {
     public bool Enabled { get; init; }
+    /// <summary>The address remoting binds to (0.0.0.0 for every interface).</summary>
     public string Hostname { get; init; } = "127.0.0.1";
+    /// <summary>`public_hostname`: the address other nodes reach this one at (NAT, Docker); empty = <see cref="Hostname"/>.</summary>
+    public string PublicHostname { get; init; } = "";
     public int Port { get; init; } = 4053;
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
     /// <summary>`cluster.secret`: shared by every node; seals the credentials messages carry between nodes. Required when enabled.</summary>

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
 using Router.Actors.Dispatch;
+using Router.Actors.Hosting.Cluster;
 using Router.Actors.Providers;
 using Router.Actors.Routing;
 using Router.Actors.Serialization;
@@ -42,15 +43,17 @@ public static class AkkaSetup
                 .AddHocon(File.ReadAllText(Path.Combine(hoconDirectory, "router.conf")), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon.For(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString), HoconAddMode.Prepend)
                 .AddHocon(RouterSerializer.Hocon(config.Auth.Dir, config.Cluster.Enabled ? config.Cluster.Secret : ""), HoconAddMode.Prepend)
+                .AddHocon(ClusterHocon.For(config), HoconAddMode.Prepend)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.LogLevel = config.Logging.Level == "debug" ? Akka.Event.LogLevel.InfoLevel : Akka.Event.LogLevel.WarningLevel;
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<AkkaLogBridge>();
                 })
-                .WithRemoting(config.Cluster.Enabled ? config.Cluster.Hostname : "127.0.0.1", config.Cluster.Enabled ? config.Cluster.Port : 0)
-                .WithClustering(new ClusterOptions { SeedNodes = config.Cluster.Enabled ? config.Cluster.SeedNodes.ToArray() : [] })
+                .WithRemoting(Remoting(config.Cluster))
+                // Seed nodes are joined by ClusterJoin, not by Akka at start-up (it decides who may form a cluster).
+                .WithClustering(new ClusterOptions { SeedNodes = [] })
                 .WithShardRegion<AccountRegion>(
                     "account",
                     entityId => directory.Find(entityId) is { } spec
@@ -73,11 +76,13 @@ public static class AkkaSetup
                     registry.Register<ServiceSupervisor>(services);
                     registry.Register<UsageLedgerActor>(system.ActorOf(UsageLedgerActor.PropsFor(usageStore), "usage"));
                 })
-                .AddStartup((system, _) =>
+                .AddStartup(async (system, _) =>
                 {
-                    // A cluster of one joins itself; a real cluster joins its seed nodes.
-                    if (!config.Cluster.Enabled)
-                        Cluster.Get(system).Join(Cluster.Get(system).SelfAddress);
+                    var resolver = Akka.DependencyInjection.DependencyResolver.For(system).Resolver;
+                    ClusterExit.Watch(system, resolver.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+                        resolver.GetService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Router.Cluster"));
+                    var table = ClusterHocon.UsesLease(config) ? new ClusterTable(config.Auth.ConnectionString) : null;
+                    await new ClusterJoin(system, table).StartAsync(config.Cluster);
                 })
                 .AddStartup(async (system, _) => await RewriteLegacyRowsAsync(system, config.Auth));
         });
@@ -90,6 +95,16 @@ public static class AkkaSetup
         services.AddHostedService<UsageFlushOnStop>();
         return services;
     }
+
+    /// <summary>A cluster of one listens on loopback only; a real node binds cluster.hostname and tells peers cluster.public_hostname.</summary>
+    private static RemoteOptions Remoting(ClusterConfig cluster) => cluster.Enabled
+        ? new RemoteOptions
+        {
+            HostName = cluster.Hostname,
+            PublicHostName = string.IsNullOrEmpty(cluster.PublicHostname) ? cluster.Hostname : cluster.PublicHostname,
+            Port = cluster.Port,
+        }
+        : new RemoteOptions { HostName = "127.0.0.1", Port = 0 };
 
     /// <summary>Rewrites the rows an earlier version stored with Akka's default JSON (sealing the credentials
     /// among them); a failure is logged, never fatal.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Router.Actors.Configuration;
+using Router.Actors.Hosting.Cluster;
 using Akka.Hosting;
 using Router.Actors.Accounts;
 using Router.Actors.Hosting;
@@ -29,7 +31,7 @@ public static class ManagementEndpoints
         app.MapPost("/v0/management/accounts/{id}/reset", ResetAsync);
     }
 
-    private static async Task StatusAsync(HttpContext context, ManagementGuard guard, IRequiredActor<RoutingActor> routing, IRequiredActor<ServiceSupervisor> services)
+    private static async Task StatusAsync(HttpContext context, ManagementGuard guard, IRequiredActor<RoutingActor> routing, IRequiredActor<ServiceSupervisor> services, ActorSystem system, RouterConfig config)
     {
         if (!await guard.AdmitAsync(context)) return;
         var catalog = await routing.ActorRef.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, context.RequestAborted);
@@ -49,6 +51,7 @@ public static class ManagementEndpoints
                 ["version"] = typeof(ManagementEndpoints).Assembly.GetName().Version?.ToString(),
             },
             ["providers"] = providers,
+            ["cluster"] = ClusterView.Of(system, config.Cluster.Enabled).ToJson(),
         });
     }
 

@@ -9,7 +9,7 @@ namespace Router.Http.Operations;
 /// <summary>
 /// `status [--json]`: the router (health, pid, uptime) and each provider (health, accounts, last
 /// error) and side service (pid, uptime, restarts), then every account that is not healthy (reason,
-/// cooldown, when its key is tried again), as tables or as the JSON of /v0/management/status.
+/// cooldown, when its key is tried again) and, on a cluster node, the members, as tables or as the JSON of /v0/management/status.
 /// Exit code 0 when running, 3 when stopped (as init scripts expect).
 /// </summary>
 public static class StatusCommand
@@ -63,6 +63,19 @@ public static class StatusCommand
         console.Write(providers);
         if (services.Rows.Count > 0) console.Write(services);
         RenderAccountsNeedingCare(status, console);
+        RenderCluster(status, console);
+    }
+
+    /// <summary>A cluster node: its address and status, the leader, every member with status and reachability.</summary>
+    private static void RenderCluster(JsonObject status, IAnsiConsole console)
+    {
+        if (status["cluster"] is not JsonObject cluster || cluster["enabled"]?.GetValue<bool>() != true) return;
+        var ready = cluster["ready"]?.GetValue<bool>() == true;
+        console.MarkupLine($"Cluster: this node {Text(cluster["self"])} is {(ready ? "[green]" : "[red]")}{Text(cluster["status"])}[/]  leader {Text(cluster["leader"])}");
+        var members = new Table().AddColumns("member", "status", "reachable");
+        foreach (var m in cluster["members"]?.AsArray() ?? [])
+            members.AddRow(Text(m!["address"]), Text(m["status"]), m["reachable"]?.GetValue<bool>() == true ? "[green]yes[/]" : "[red]no[/]");
+        console.Write(members);
     }
 
     /// <summary>Accounts that are not healthy: why, until when they rest, and when an unauthenticated key is tried again.</summary>

@@ -38,11 +38,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     private FakeUpstream(WebApplication app) => _app = app;
 
     /// <param name="port">0 lets the OS choose (tests); tests/e2e's fake vendor asks for a fixed one.</param>
-    public static async Task<FakeUpstream> StartAsync(int port = 0)
+    /// <param name="host">Where to listen: loopback by default; cluster tests give the bridge address their nodes reach.</param>
+    public static async Task<FakeUpstream> StartAsync(int port = 0, string host = "127.0.0.1")
     {
         FakeUpstream? fake = null;
-        var (app, address) = await Loopback.StartAsync(context => fake!.HandleAsync(context), port);
-        fake = new FakeUpstream(app) { Port = address.Port, BaseUrl = $"http://127.0.0.1:{address.Port}" };
+        var (app, address) = await Loopback.StartAsync(context => fake!.HandleAsync(context), port, IPAddress.Parse(host));
+        fake = new FakeUpstream(app) { Port = address.Port, BaseUrl = $"http://{host}:{address.Port}" };
         return fake;
     }
 
@@ -87,11 +88,11 @@ public sealed class FakeUpstream : IAsyncDisposable
 /// <summary>A Kestrel app on a loopback port, for fakes: answers every request with one handler.</summary>
 public static class Loopback
 {
-    public static async Task<(WebApplication App, Uri Address)> StartAsync(RequestDelegate handler, int port = 0)
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(RequestDelegate handler, int port = 0, IPAddress? address = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address ?? IPAddress.Loopback, port));
         var app = builder.Build();
         app.Run(handler);
         await app.StartAsync();

@@ -21,6 +21,7 @@ internal sealed class ClusterBlock(ConfigSource source) : BlockReader(source)
     {
         "enabled" => config with { Enabled = Bool(e) ?? config.Enabled },
         "hostname" => config with { Hostname = NonEmptyString(e) ?? config.Hostname },
+        "public_hostname" => config with { PublicHostname = NonEmptyString(e) ?? config.PublicHostname },
         "port" => config with { Port = Port(e) ?? config.Port },
         "seed_nodes" => config with { SeedNodes = SeedNodes(e) ?? config.SeedNodes },
         "secret" => config with { Secret = Secret(e) ?? config.Secret },

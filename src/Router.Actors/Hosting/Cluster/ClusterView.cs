@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Cluster;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace Router.Actors.Hosting.Cluster;
+
+/// <summary>
+/// What this node knows of the cluster, for /v1/health and `status`: its own address and status,
+/// every member with status and reachability, the leader. A node is ready once it is Up.
+/// </summary>
+public sealed record ClusterView(bool Enabled, string Self, string Status, bool Ready, string? Leader, IReadOnlyList<ClusterView.Member> Members)
+{
+    public sealed record Member(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
+
+    public static ClusterView Of(ActorSystem system, bool enabled)
+    {
+        var cluster = AkkaCluster.Get(system);
+        var state = cluster.State;
+        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        var self = cluster.SelfMember;
+        var joined = state.Members.Any(m => m.UniqueAddress == self.UniqueAddress);
+        var status = joined ? Name(self.Status) : cluster.IsTerminated ? "removed" : "not-joined";
+        var members = state.Members
+            .Select(m => new Member(m.Address.ToString(), Name(m.Status), !unreachable.Contains(m.UniqueAddress), m.Roles.ToList()))
+            .ToList();
+        // A cluster of one is ready at once: its own join takes a moment and nothing waits on it.
+        var ready = !enabled || (joined && self.Status == MemberStatus.Up);
+        return new ClusterView(enabled, cluster.SelfAddress.ToString(), status, ready, state.Leader?.ToString(), members);
+    }
+
+    public JsonObject ToJson()
+    {
+        var members = new JsonArray();
+        foreach (var m in Members)
+            members.Add(new JsonObject
+            {
+                ["address"] = m.Address,
+                ["status"] = m.Status,
+                ["reachable"] = m.Reachable,
+                ["roles"] = new JsonArray(m.Roles.Select(r => (JsonNode)r).ToArray()),
+            });
+        return new JsonObject
+        {
+            ["enabled"] = Enabled,
+            ["self"] = Self,
+            ["status"] = Status,
+            ["ready"] = Ready,
+            ["leader"] = Leader,
+            ["members"] = members,
+        };
+    }
+
+    private static string Name(MemberStatus status) => status.ToString().ToLowerInvariant() switch
+    {
+        "weaklyup" => "weakly-up",
+        "preparingforshutdown" => "preparing-for-shutdown",
+        "readyforshutdown" => "ready-for-shutdown",
+        var other => other,
+    };
+}
