@@ -14,6 +14,8 @@ namespace Router.Tests.Cluster;
 public sealed class RouterCluster : IAsyncDisposable
 {
     public const string ApiKey = "sk-cluster-test";
+    /// <summary>cluster.secret, the same on every node: it seals the credentials leases carry between nodes.</summary>
+    public const string ClusterSecret = "cluster-secret-for-tests-0123456789";
     public const string ManagementKey = "mk-cluster-test";
 
     private readonly ClusterEnvironment _env;
@@ -55,6 +57,7 @@ public sealed class RouterCluster : IAsyncDisposable
                   hostname: {addresses[i].Address}
                   port: {ports[i].Akka}
                   seed_nodes: [{seeds}]
+                  secret: {ClusterSecret}
                 providers:
                 {providers}
                 models:

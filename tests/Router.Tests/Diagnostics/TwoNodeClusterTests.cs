@@ -51,7 +51,7 @@ public sealed class TwoNodeClusterTests
     {
         var config = Build([new ProviderConfig { Name = "echo", Type = "echo" }, new ProviderConfig { Name = "echo-b", Type = "echo" }],
             [Route("^echo-", "echo", "echo-b")]);
-        return config with { Cluster = new ClusterConfig { Enabled = true, Hostname = "127.0.0.1", Port = port, SeedNodes = [seed] } };
+        return config with { Cluster = new ClusterConfig { Enabled = true, Hostname = "127.0.0.1", Port = port, SeedNodes = [seed], Secret = "two-node-cluster-secret-0123456789" } };
     }
 
     private static IEnumerable<string> UpMembers(JsonObject cluster) =>
