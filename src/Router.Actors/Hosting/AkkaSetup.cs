@@ -8,6 +8,8 @@ using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Router.Actors.Accounts;
+using Router.Actors.ClusterState;
+using Router.Actors.SignIn;
 using Router.Actors.Configuration;
 using Router.Actors.Dispatch;
 using Router.Actors.Providers;
@@ -37,6 +39,7 @@ public static class AkkaSetup
                 .AddHocon(File.ReadAllText(Path.Combine(hoconDirectory, "router.conf")), HoconAddMode.Prepend)
                 .AddHocon(PersistenceHocon.For(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString), HoconAddMode.Prepend)
                 .AddHocon(SealedAccountSerializer.Hocon(config.Auth.Dir), HoconAddMode.Prepend)
+                .AddHocon(ShardingTuning.Hocon, HoconAddMode.Prepend)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
@@ -57,6 +60,11 @@ public static class AkkaSetup
                     "roster",
                     provider => Props.Create(() => new RosterActor(provider)),
                     new RosterMessageExtractor(),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                .WithShardRegion<SignInRegion>(
+                    "signin",
+                    _ => Props.Create(() => new PendingSignInActor(null)),
+                    new SignInMessageExtractor(),
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                 .WithActors((system, registry) =>
                 {
