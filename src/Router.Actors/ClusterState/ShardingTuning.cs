@@ -24,6 +24,12 @@ public static class ShardingTuning
           waiting-for-state-timeout = 2s
           updating-state-timeout = 3s
         }
+        akka.cluster {
+          # The shard coordinators are cluster singletons: after the node that ran them is removed, the oldest
+          # survivor waits this margin before it starts them (with the split brain resolver the default is its
+          # stable-after, 20 s, which alone breaks the 10 s goal). A downed node stops its singletons at once.
+          down-removal-margin = 2s
+        }
         akka.cluster.singleton {
           # The oldest survivor takes over the coordinator without waiting long for the dead node's hand-over.
           hand-over-retry-interval = 500ms
