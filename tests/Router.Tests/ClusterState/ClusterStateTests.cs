@@ -75,11 +75,8 @@ public sealed class ClusterStateTests(ITestOutputHelper output)
     {
         await using var clerk = await FakeClerk.StartAsync();
         await using var engineLabs = await FakeUpstream.StartAsync();
-        engineLabs.Authorize = c => clerk.IsValid(c.Request.Headers.Authorization.ToString().Replace("Bearer ", ""));
         engineLabs.DefaultReply = OpenAiWire.Text("Hi from gpt");
-        var config = Build(
-            [new ProviderConfig { Name = "ctonew", Type = "ctonew", BaseUrl = engineLabs.BaseUrl, Timeout = 10, Clerk = clerk.Config(), Models = ["ctonew-gpt-5"] }],
-            [Route("^ctonew-", "ctonew")]);
+        var config = Build([clerk.CtoNewProvider(engineLabs)], [Route("^ctonew-", "ctonew")]);
         await using var cluster = await RouterCluster.StartAsync(config);
 
         var posted = await cluster.Nodes[0].Http.PostAsync("/v1/auth/ctonew", Integration.Json.Raw(new JsonObject { ["clerk_jwt_cookie"] = clerk.Cookie }.ToJsonString()));
