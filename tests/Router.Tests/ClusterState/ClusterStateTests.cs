@@ -17,6 +17,7 @@ namespace Router.Tests.ClusterState;
 /// second, sign-ins and sessions are usable from any node, a token is renewed once per expiry
 /// whichever nodes serve it, and an account's slots and home survive the death of a node.
 /// </summary>
+[Collection(ClusterNodesCollection.Name)]
 public sealed class ClusterStateTests(ITestOutputHelper output)
 {
     private static async Task<HttpStatusCode> ChatAsync(RouterUnderTest node, string model)
