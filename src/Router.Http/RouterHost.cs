@@ -54,7 +54,8 @@ public static class RouterHost
         builder.Services.AddSingleton<ManagementGuard>();
         builder.Services.AddSingleton<Admin.RequestFeed>();
         builder.Services.AddSingleton<RequestLog>();
-        builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
+        builder.Services.AddSingleton<PendingSignIns>(services => new PendingSignIns(
+            services.GetRequiredService<Akka.Hosting.IRequiredActor<SignInRegion>>(), SecretSealer.ForAuthDirectory(config.Auth.Dir)));
         builder.Services.AddSingleton<AccountSignIn>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
         builder.Services.AddHostedService<GracefulDrain>();

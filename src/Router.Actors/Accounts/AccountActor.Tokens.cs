@@ -14,8 +14,8 @@ public sealed partial class AccountActor
 {
     private static readonly TimeSpan LongestTimer = TimeSpan.FromHours(12);
 
-    // Lease requests waiting for a renewal: who asked, and the correlation id to answer with.
-    private readonly List<(IActorRef ReplyTo, long CorrelationId)> _waitingForToken = new();
+    // Lease requests waiting for a renewal: who asked, and the request to answer.
+    private readonly List<(IActorRef ReplyTo, AcquireLease Request)> _waitingForToken = new();
     private bool _renewing;
     private bool _renewedAfter401;
     // Grows with every new credential: a 401 on an older token says nothing about the current one.
@@ -30,18 +30,19 @@ public sealed partial class AccountActor
         ScheduleRenewal();
         ProbeAtStart();
         RecoverLabel();
+        Announce(); // a restarted or re-homed account tells every node where it stands
         base.OnReplaySuccess();
     }
 
     /// <summary>True when a lease can be decided now; false when the caller waits for a renewal.</summary>
-    private bool TokenReady(IActorRef replyTo, long correlationId)
+    private bool TokenReady(IActorRef replyTo, AcquireLease request)
     {
         if (_state.Credential is not { } credential || _state.Health == AccountHealth.Unauthenticated)
             return true; // denied by TryLease
         if (!_renewing && !credential.NeedsRenewal(_clock(), _spec.Tokens!.RenewBefore))
             return true;
-        _waitingForToken.Add((replyTo, correlationId));
-        replyTo.Tell(new LeaseDeferred(_spec.EntityId, correlationId));
+        _waitingForToken.Add((replyTo, request));
+        replyTo.Tell(new LeaseDeferred(_spec.EntityId, request.CorrelationId));
         StartRenewal("the token expires soon or has expired");
         return false;
     }
@@ -186,8 +187,9 @@ public sealed partial class AccountActor
 
     private void ServeWaiting()
     {
-        foreach (var (replyTo, correlationId) in _waitingForToken)
-            replyTo.Tell(TryLease(correlationId));
+        foreach (var (replyTo, request) in _waitingForToken)
+            if (!Overdue(request))
+                replyTo.Tell(TryLease(replyTo, request.CorrelationId));
         _waitingForToken.Clear();
     }
 

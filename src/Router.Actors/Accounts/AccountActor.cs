@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
 using Router.Actors.Telemetry;
+using Router.Actors.ClusterState;
 
 namespace Router.Actors.Accounts;
 
@@ -42,7 +43,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is AccountState s) _state = s; });
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
 
-        Command<AcquireLease>(a => Lease(Sender, a.CorrelationId));
+        Command<AcquireLease>(a => Lease(Sender, a));
+        Command<Terminated>(t => RequesterGone(t.ActorRef));
         Command<ReportOutcome>(OnOutcome);
         Command<ReportSuccesses>(OnSuccesses);
         Command<StoreCredential>(OnStoreCredential);
@@ -87,20 +89,29 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         base.PostStop();
     }
 
-    private void Lease(IActorRef replyTo, long correlationId)
+    private void Lease(IActorRef replyTo, AcquireLease request)
     {
-        if (_spec.Tokens is not null && !TokenReady(replyTo, correlationId)) return;
-        replyTo.Tell(TryLease(correlationId));
+        if (Overdue(request)) return;
+        if (_spec.Tokens is not null && !TokenReady(replyTo, request)) return;
+        replyTo.Tell(TryLease(replyTo, request.CorrelationId));
     }
 
-    private object TryLease(long correlationId) => TryLease() switch
+    /// <summary>True (and dropped) when the requester stopped waiting before the account got to the request.</summary>
+    private bool Overdue(AcquireLease request)
+    {
+        if (request.Deadline is not { } deadline || deadline > _clock()) return false;
+        _log.Debug("Account {0}: dropped a lease request whose requester stopped waiting at {1:O}", _spec.Name, deadline);
+        return true;
+    }
+
+    private object TryLease(IActorRef requester, long correlationId) => TryLease(requester) switch
     {
         LeaseGranted granted => granted with { CorrelationId = correlationId },
         LeaseDenied denied => denied with { CorrelationId = correlationId },
         var other => other,
     };
 
-    private object TryLease()
+    private object TryLease(IActorRef requester)
     {
         var now = _clock();
         if (_spec.Tokens is not null && _state.Credential?.AccessToken is null)
@@ -113,7 +124,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
             return new LeaseDenied(_spec.EntityId, DenyReason.Busy, Snapshot());
 
         var id = Guid.NewGuid().ToString("N");
-        _leases[id] = new LeaseRecord(now + _leaseLifetime, _credentialVersion);
+        _leases[id] = new LeaseRecord(now + _leaseLifetime, _credentialVersion, requester);
+        if (!requester.IsNobody()) Context.Watch(requester);
         NoteProbe(id);
         var lease = _spec.Tokens is null
             ? new Lease(id, _spec.EntityId, _spec.Name, _spec.Credential)
@@ -149,8 +161,18 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    /// <summary>Tells this node's provider actors at once that the account changed (other nodes see it at their next refresh).</summary>
-    private void Announce() => Context.System.EventStream.Publish(Snapshot());
+    /// <summary>Tells the provider actors of every node at once that the account changed.</summary>
+    private void Announce() => AccountStateTopic.Publish(Context.System, AccountStateTopic.Accounts, Snapshot());
+
+    /// <summary>A requester stopped or its node left the cluster: the slots of its leases are free again.</summary>
+    private void RequesterGone(IActorRef requester)
+    {
+        var gone = _leases.Where(l => l.Value.Requester.Equals(requester)).Select(l => l.Key).ToList();
+        foreach (var id in gone) _leases.Remove(id);
+        if (gone.Count == 0) return;
+        _log.Warning("Account {0}: {1} lease(s) given back, their requester {2} is gone", _spec.Name, gone.Count, requester.Path.Address);
+        Announce();
+    }
 
     private void OnSuccesses(ReportSuccesses report)
     {
@@ -195,8 +217,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         _ => e.GetType().Name,
     };
 
-    /// <summary>A lease handed out: when it lapses, and which credential it carried.</summary>
-    private readonly record struct LeaseRecord(DateTimeOffset Expires, int CredentialVersion);
+    /// <summary>A lease handed out: when it lapses, which credential it carried, and who asked for it.</summary>
+    private readonly record struct LeaseRecord(DateTimeOffset Expires, int CredentialVersion, IActorRef Requester);
 
     private sealed class SweepLeases { public static readonly SweepLeases Instance = new(); }
 

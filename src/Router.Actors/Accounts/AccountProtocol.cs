@@ -12,9 +12,13 @@ public interface IAccountCommand
 /// <summary>
 /// Tell: a lease (credential + concurrency slot) is wanted. The account answers the sender with
 /// LeaseGranted or LeaseDenied carrying the same <paramref name="CorrelationId"/> (at once, or when a
-/// token renewal it waits for has finished).
+/// token renewal it waits for has finished). A request whose <paramref name="Deadline"/> (UTC) has
+/// passed when the account gets to it is dropped unanswered: its requester no longer waits (it sat in
+/// a shard region's buffer while the account moved to another node, or behind a token renewal).
+/// The sender is watched while it holds a lease: a requester that stops, or whose node leaves the
+/// cluster, gives its slots back.
 /// </summary>
-public sealed record AcquireLease(string EntityId, long CorrelationId = 0) : IAccountCommand;
+public sealed record AcquireLease(string EntityId, long CorrelationId = 0, DateTimeOffset? Deadline = null) : IAccountCommand;
 
 /// <summary>Tell: give the slot back and say how the call went. The account answers the sender with OutcomeRecorded.</summary>
 public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome Outcome) : IAccountCommand;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using Router.Actors.ClusterState;
 
 namespace Router.Actors.Accounts;
 
@@ -54,7 +55,7 @@ public sealed class RosterActor : ReceivePersistentActor
                 Persist(new MemberJoined(new RosterMember(j.EntityId, j.Identity, Math.Max(_lastNumber + 1, j.FirstNumber))), e =>
                 {
                     Joined(e);
-                    Sender.Tell(Members(provider));
+                    Changed(provider);
                 });
         });
         Command<LeaveRoster>(l =>
@@ -62,7 +63,7 @@ public sealed class RosterActor : ReceivePersistentActor
             if (!_members.ContainsKey(l.EntityId))
                 Sender.Tell(Members(provider));
             else
-                Persist(new MemberLeft(l.EntityId), e => { _members.Remove(e.EntityId); Sender.Tell(Members(provider)); });
+                Persist(new MemberLeft(l.EntityId), e => { _members.Remove(e.EntityId); Changed(provider); });
         });
         Command<GetRoster>(_ => Sender.Tell(Members(provider)));
     }
@@ -73,6 +74,14 @@ public sealed class RosterActor : ReceivePersistentActor
         var member = e.Member.Number > 0 ? e.Member : e.Member with { Number = _lastNumber + 1 };
         _lastNumber = Math.Max(_lastNumber, member.Number);
         _members[member.EntityId] = member;
+    }
+
+    /// <summary>Answers the change, and tells the provider actors of every node at once.</summary>
+    private void Changed(string provider)
+    {
+        var members = Members(provider);
+        Sender.Tell(members);
+        AccountStateTopic.Publish(Context.System, AccountStateTopic.Rosters, members);
     }
 
     private RosterMembers Members(string provider) =>

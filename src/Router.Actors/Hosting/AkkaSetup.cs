@@ -8,6 +8,8 @@ using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Router.Actors.Accounts;
+using Router.Actors.ClusterState;
+using Router.Actors.SignIn;
 using Router.Actors.Configuration;
 using Router.Actors.Dispatch;
 using Router.Actors.Hosting.Cluster;
@@ -44,6 +46,7 @@ public static class AkkaSetup
                 .AddHocon(PersistenceHocon.For(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString), HoconAddMode.Prepend)
                 .AddHocon(RouterSerializer.Hocon(config.Auth.Dir, config.Cluster.Enabled ? config.Cluster.Secret : ""), HoconAddMode.Prepend)
                 .AddHocon(ClusterHocon.For(config), HoconAddMode.Prepend)
+                .AddHocon(ShardingTuning.Hocon, HoconAddMode.Prepend)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
@@ -65,6 +68,11 @@ public static class AkkaSetup
                     "roster",
                     provider => Props.Create(() => new RosterActor(provider)),
                     new RosterMessageExtractor(),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                .WithShardRegion<SignInRegion>(
+                    "signin",
+                    _ => Props.Create(() => new PendingSignInActor(null)),
+                    new SignInMessageExtractor(),
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                 .WithActors((system, registry) =>
                 {

@@ -61,7 +61,7 @@ public sealed partial class ProviderActor
         _asking[ask] = new Asking(choice.EntityId, wanted);
         wanted.Asked.Add(choice.EntityId);
         wanted.Open++;
-        _accounts.Tell(new AcquireLease(choice.EntityId, ask));
+        _accounts.Tell(new AcquireLease(choice.EntityId, ask, new DateTimeOffset(wanted.Until, TimeSpan.Zero)));
         Timers.StartSingleTimer(AskKey(ask), new AccountSilent(ask), within < AccountAnswersWithin ? within : AccountAnswersWithin);
     }
 

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Router.Actors.Accounts;
+using Router.Actors.ClusterState;
 using Router.Actors.Services;
 
 namespace Router.Actors.Providers;
@@ -11,6 +13,8 @@ namespace Router.Actors.Providers;
 /// outcomes. Accounts stay authoritative: one may refuse a lease, and the next account is tried.
 /// A provider whose accounts sign in also follows its roster (a sharded entity): members join its view
 /// when they sign in and leave it when they sign out, on every node.
+/// Accounts and rosters publish every change on cluster-wide topics (AccountStateTopic), so every
+/// node's view follows within a moment; the periodic refresh only repairs a missed message.
 /// </summary>
 public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -70,7 +74,8 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
         Receive<RefreshView>(_ => RefreshAll());
         Receive<RosterChanged>(OnRosterChanged);
-        Receive<RosterMembers>(OnRoster);
+        Receive<RosterMembers>(r => { if (r.Provider == _name) OnRoster(r); });
+        Receive<SubscribeAck>(_ => { });
         Receive<ServiceHealthChanged>(s =>
         {
             if (s.Provider != _name) return;
@@ -92,7 +97,8 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     {
         // Wake every account at start: each recovers its persisted cooldown and health.
         RefreshAll();
-        Context.System.EventStream.Subscribe(Self, typeof(AccountSnapshot));
+        AccountStateTopic.Subscribe(Context.System, AccountStateTopic.Accounts, typeof(AccountSnapshot), Self);
+        if (_roster is not null) AccountStateTopic.Subscribe(Context.System, AccountStateTopic.Rosters, typeof(RosterMembers), Self);
         Context.System.EventStream.Subscribe(Self, typeof(ServiceHealthChanged));
         Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
         if (_broker is not null) Timers.StartPeriodicTimer("flush", FlushSuccesses.Instance, FlushEvery);

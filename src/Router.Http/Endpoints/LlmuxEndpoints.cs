@@ -25,7 +25,7 @@ public static class LlmuxEndpoints
     {
         if (!await guard.AdmitAsync(context)) return;
         if (await ProviderAsync(context, kind, signIn) is not { } provider) return;
-        var (state, challenge) = pending.Start(provider.Name);
+        var (state, challenge) = await pending.StartAsync(provider.Name, context.RequestAborted);
         var url = provider.Definition.OAuth!.AuthorizeUrl(state, challenge);
         var opened = BrowserLauncher.TryOpen(url);
         await WriteAsync(context, 200, new JsonObject
@@ -45,7 +45,7 @@ public static class LlmuxEndpoints
             await FailAsync(context, 400, $"The sign-in was not completed: the vendor answered '{Short(refused)}'.");
             return;
         }
-        var started = pending.Take(query["state"].ToString());
+        var started = await pending.TakeAsync(query["state"].ToString(), context.RequestAborted);
         var catalog = await signIn.CatalogAsync(context.RequestAborted);
         if (started is null || catalog.Find(started.Provider) is not { } provider || provider.Definition.LlmuxKind != kind)
         {

@@ -44,6 +44,13 @@ public sealed class FakeClerk : IAsyncDisposable
 
     public ClerkConfig Config(string cookie = "") => new() { TokenUrl = BaseUrl + "/v1/tokens/create", Cookie = cookie };
 
+    /// <summary>A ctonew provider named "ctonew" (model ctonew-gpt-5) on <paramref name="engineLabs"/>, which from now on accepts only this Clerk's live JWTs.</summary>
+    public ProviderConfig CtoNewProvider(FakeUpstream engineLabs)
+    {
+        engineLabs.Authorize = c => IsValid(c.Request.Headers.Authorization.ToString().Replace("Bearer ", ""));
+        return new ProviderConfig { Name = "ctonew", Type = "ctonew", BaseUrl = engineLabs.BaseUrl, Timeout = 10, Clerk = Config(), Models = ["ctonew-gpt-5"] };
+    }
+
     public bool IsValid(string? jwt) => jwt is not null && _jwts.TryGetValue(jwt, out var until) && until > DateTimeOffset.UtcNow;
 
     private async Task HandleAsync(HttpContext context)

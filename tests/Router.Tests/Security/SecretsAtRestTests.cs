@@ -115,11 +115,8 @@ public sealed class SecretsAtRestTests
     {
         await using var clerk = await FakeClerk.StartAsync();
         await using var engineLabs = await FakeUpstream.StartAsync();
-        engineLabs.Authorize = c => clerk.IsValid(c.Request.Headers.Authorization.ToString().Replace("Bearer ", ""));
         engineLabs.DefaultReply = OpenAiWire.Text("hello from enginelabs");
-        var config = Build(
-            [new ProviderConfig { Name = "ctonew", Type = "ctonew", BaseUrl = engineLabs.BaseUrl, Timeout = 10, Clerk = clerk.Config(), Models = ["ctonew-gpt-5"] }],
-            [Route("^ctonew-", "ctonew")]);
+        var config = Build([clerk.CtoNewProvider(engineLabs)], [Route("^ctonew-", "ctonew")]);
         var entity = AccountSpec.SignedInEntityId("ctonew", "sess_test1");
 
         // What the previous version wrote: Akka's default JSON, the cookie in clear.
