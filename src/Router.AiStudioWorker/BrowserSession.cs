@@ -67,14 +67,14 @@ public sealed class BrowserSession(WorkerOptions options, Func<string, Task> onF
     /// Opens a visible window on the person's desktop at the AI Studio page, waits until they have
     /// signed in (or the time is up), then goes back to headless. Nothing here types or clicks for them.
     /// </summary>
-    public async Task<bool> SignInAsync(CancellationToken cancel)
+    public async Task<bool> SignInAsync(string? loginUrl, CancellationToken cancel)
     {
         if (!HasDisplay())
             throw new BrowserUnavailableException("no desktop to open a sign-in window on: DISPLAY (or WAYLAND_DISPLAY) is not set for the worker; run the router from a desktop session");
         _signingIn = true;
         try
         {
-            await LaunchAsync(headless: false, options.PageUrl);
+            await LaunchAsync(headless: false, string.IsNullOrEmpty(loginUrl) ? options.PageUrl : loginUrl);
             var page = await PageAsync(cancel);
             log("opened a sign-in window; waiting for the person to sign in");
             var until = DateTime.UtcNow + options.SignInTimeout;

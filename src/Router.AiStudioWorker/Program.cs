@@ -7,8 +7,8 @@ try
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine("aistudio-worker: " + e.Message);
-    Console.Error.WriteLine("usage: aistudio-worker --relay-url ws://127.0.0.1:8317/v1/ws --key WORKER_KEY [--name NAME] [--auth-dir DIR] [--page-url URL] [--signed-in-cookie NAME | --signed-in-selector CSS] [--chromium PATH]");
+    Console.Error.WriteLine("Router.AiStudioWorker: " + e.Message);
+    Console.Error.WriteLine("usage: dotnet Router.AiStudioWorker.dll --relay-url ws://127.0.0.1:8317/v1/ws [--key WORKER_KEY] [--name NAME] [--provider PROVIDER] [--auth-dir DIR] [--page-url URL] [--signed-in-cookie NAME | --signed-in-selector CSS] [--chromium PATH]");
     return 2;
 }
 

@@ -29,7 +29,7 @@ public sealed class RelayClient(WorkerOptions options, Action<string> log)
         while (!stop.IsCancellationRequested)
         {
             using var socket = new ClientWebSocket();
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + options.WorkerKey);
+            if (options.WorkerKey.Length > 0) socket.Options.SetRequestHeader("Authorization", "Bearer " + options.WorkerKey);
             try
             {
                 await socket.ConnectAsync(UpgradeUrl(), stop);
@@ -131,7 +131,8 @@ public sealed class RelayClient(WorkerOptions options, Action<string> log)
     {
         var builder = new UriBuilder(options.RelayUrl);
         var query = builder.Query.TrimStart('?');
-        builder.Query = (query.Length > 0 ? query + "&" : "") + "name=" + Uri.EscapeDataString(options.Name);
+        var ours = "name=" + Uri.EscapeDataString(options.Name) + (options.Provider is { } p ? "&provider=" + Uri.EscapeDataString(p) : "");
+        builder.Query = (query.Length > 0 ? query + "&" : "") + ours;
         return builder.Uri;
     }
 

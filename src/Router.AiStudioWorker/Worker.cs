@@ -117,25 +117,23 @@ public sealed class Worker : IAsyncDisposable
         "host" or "content-length" or "connection" or "cookie" or "origin" or "referer" or "user-agent"
         or "accept-encoding" or "transfer-encoding" or "keep-alive" or "upgrade";
 
+    /// <summary>The router's `login` (payload {login_url}): a failure goes back as an `error` with the login's id.</summary>
     private async Task SignInAsync(RelayFrame login)
     {
         try
         {
-            var signedIn = await _browser.SignInAsync(CancellationToken.None);
-            await _relay.SendAsync(new RelayFrame(login.Id, RelayFrame.HttpResponse, new JsonObject
-            {
-                ["status"] = signedIn ? 200 : 408,
-                ["headers"] = new JsonObject(),
-                ["body"] = signedIn ? "signed in" : "the sign-in window closed or timed out before a signed-in state showed",
-            }));
+            await _browser.SignInAsync(login.Payload["login_url"]?.GetValue<string>(), CancellationToken.None);
         }
         catch (BrowserUnavailableException e)
         {
+            _log("cannot sign in: " + e.Message);
             await _relay.SendAsync(RelayFrame.ErrorFor(login.Id, e.Message, 409));
         }
         catch (PlaywrightException e)
         {
-            await _relay.SendAsync(RelayFrame.ErrorFor(login.Id, "the sign-in window could not open: " + e.Message.Split('\n', 2)[0], 500));
+            var message = "the sign-in window could not open: " + e.Message.Split('\n', 2)[0];
+            _log(message);
+            await _relay.SendAsync(RelayFrame.ErrorFor(login.Id, message, 500));
         }
     }
 

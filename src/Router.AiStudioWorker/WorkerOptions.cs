@@ -12,8 +12,10 @@ public sealed record WorkerOptions
         public const string RelayUrl = "ROUTER_RELAY_URL";
         public const string WorkerKey = "ROUTER_WORKER_KEY";
         public const string WorkerName = "ROUTER_WORKER_NAME";
+        public const string Provider = "ROUTER_PROVIDER";
         public const string AuthDir = "ROUTER_AUTH_DIR";
-        public const string PageUrl = "AISTUDIO_PAGE_URL";
+        /// <summary>The provider block's login_url: the AI Studio page the worker keeps open.</summary>
+        public const string PageUrl = "ROUTER_LOGIN_URL";
         public const string SignedInCookie = "AISTUDIO_SIGNED_IN_COOKIE";
         public const string SignedInSelector = "AISTUDIO_SIGNED_IN_SELECTOR";
         public const string Chromium = "AISTUDIO_CHROMIUM";
@@ -26,7 +28,10 @@ public sealed record WorkerOptions
     public const string DefaultChromium = "/usr/bin/chromium";
 
     public required Uri RelayUrl { get; init; }
-    public required string WorkerKey { get; init; }
+    /// <summary>Empty when the router has no worker_keys (then only loopback workers may connect).</summary>
+    public string WorkerKey { get; init; } = "";
+    /// <summary>Which aistudio provider of the router this worker serves (null: the router's first).</summary>
+    public string? Provider { get; init; }
     public required string Name { get; init; }
     public required string AuthDir { get; init; }
     public string PageUrl { get; init; } = DefaultPageUrl;
@@ -53,10 +58,8 @@ public sealed record WorkerOptions
             flags[args[i][2..]] = args[++i];
         }
         string? Get(string flag, string env) => flags.TryGetValue(flag, out var v) ? v : NullIfEmpty(environment(env));
-        string Required(string flag, string env) =>
-            Get(flag, env) ?? throw new ArgumentException($"missing --{flag} (or {env} in the environment)");
-
-        var relay = Required("relay-url", Env.RelayUrl);
+        var relay = Get("relay-url", Env.RelayUrl)
+            ?? throw new ArgumentException($"missing --relay-url (or {Env.RelayUrl} in the environment)");
         if (!Uri.TryCreate(relay, UriKind.Absolute, out var relayUrl) || relayUrl.Scheme is not ("ws" or "wss"))
             throw new ArgumentException($"--relay-url must be a ws:// or wss:// URL, got '{relay}'");
         var name = Get("name", Env.WorkerName) ?? "aistudio-" + Guid.NewGuid().ToString("N")[..8];
@@ -66,7 +69,8 @@ public sealed record WorkerOptions
         return new WorkerOptions
         {
             RelayUrl = relayUrl,
-            WorkerKey = Required("key", Env.WorkerKey),
+            WorkerKey = Get("key", Env.WorkerKey) ?? "",
+            Provider = Get("provider", Env.Provider),
             Name = name,
             AuthDir = Path.GetFullPath(ExpandHome(Get("auth-dir", Env.AuthDir) ?? "~/.router/auth")),
             PageUrl = Get("page-url", Env.PageUrl) ?? DefaultPageUrl,
