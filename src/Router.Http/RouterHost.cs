@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Router.Actors.Configuration;
 using Router.Actors.Hosting;
 using Router.Actors.Providers;
+using Router.Actors.Relay;
+using Router.Http.Relay;
 using Router.Actors.SignIn;
 using Router.Persistence;
 using Serilog;
@@ -22,6 +24,9 @@ public static class RouterHost
     /// <param name="console">False for a router started in the background: it logs to its file only.</param>
     public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null, bool console = true)
     {
+        var relayAddress = new RelayAddress();
+        var original = config;
+        config = WorkerServices.Prepare(config, relayAddress);
         // Before any file is written: logs, the database, token files and keys are the owner's alone.
         OwnerOnlyFiles.RestrictProcessUmask();
         var builder = WebApplication.CreateSlimBuilder();
@@ -39,7 +44,8 @@ public static class RouterHost
         });
 
         var http = UpstreamHttp.CreateClient();
-        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir)).ToList();
+        var relay = new RelayHub();
+        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir, relay)).ToList();
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(http);
         builder.Services.AddSingleton<FrontDoor>();
@@ -48,6 +54,9 @@ public static class RouterHost
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<PendingSignIns>(_ => new PendingSignIns());
         builder.Services.AddSingleton<AccountSignIn>();
+        builder.Services.AddSingleton(relay);
+        builder.Services.AddSingleton<RelayWorkers>();
+        builder.Services.AddSingleton<WorkerGate>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
         builder.Services.AddHostedService<GracefulDrain>();
         builder.Services.AddRouterSecurity(config);
@@ -63,6 +72,9 @@ public static class RouterHost
         LlmuxEndpoints.Map(app);
         CtoNewEndpoints.Map(app);
         ManagementEndpoints.Map(app);
+        RelayEndpoint.Map(app, config);
+        AiStudioEndpoints.Map(app);
+        WorkerServices.StartWhenListening(app, original, relayAddress);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))
