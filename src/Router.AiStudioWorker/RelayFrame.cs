@@ -20,7 +20,21 @@ public sealed record RelayFrame(string Id, string Type, JsonObject Payload)
     /// <summary>Types after which nothing more is sent for a request id.</summary>
     public static bool IsFinal(string type) => type is HttpResponse or StreamEnd or Error;
 
-    public string ToJson() => new JsonObject { ["id"] = Id, ["type"] = Type, ["payload"] = Payload }.ToJsonString();
+    /// <summary>The frame as JSON text (writes the payload in place: a payload node keeps its parent).</summary>
+    public string ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", Id);
+            writer.WriteString("type", Type);
+            writer.WritePropertyName("payload");
+            Payload.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     public static RelayFrame ErrorFor(string id, string message, int status) =>
         new(id, Error, new JsonObject { ["error"] = message, ["status"] = status });

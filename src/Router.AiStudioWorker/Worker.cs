@@ -72,6 +72,11 @@ public sealed class Worker : IAsyncDisposable
         {
             await FailAsync(request.Id, "the browser page failed during the request: " + e.Message.Split('\n', 2)[0], 502);
         }
+        catch (Exception e)
+        {
+            _log($"request {request.Id} failed in the worker: {e.GetType().Name}: {e.Message}");
+            await FailAsync(request.Id, "the worker failed: " + e.GetType().Name, 500);
+        }
         finally
         {
             _open.TryRemove(request.Id, out _);

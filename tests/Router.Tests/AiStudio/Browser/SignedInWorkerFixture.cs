@@ -25,7 +25,7 @@ public sealed class SignedInWorkerFixture : IAsyncLifetime
         Relay = await ScriptedRelay.StartAsync(Key);
         await Site.SignInProfileAsync(Path.Combine(AuthDir, "aistudio", Name));
         Worker = WorkerProcess.Start(Relay.Url, Key, Name, AuthDir, Site.BaseUrl + "/");
-        Relay.Diagnostics = () => "worker output:\n" + Worker.Output;
+        Relay.Diagnostics = () => $"relay got {Relay.Received.Count} frames ({string.Join(",", Relay.Received.Select(f => f.Type))}); worker output:\n" + Worker.Output;
         await Relay.ConnectedAsync();
     }
 

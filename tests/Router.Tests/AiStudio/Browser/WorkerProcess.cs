@@ -36,10 +36,11 @@ public sealed class WorkerProcess : IAsyncDisposable
         info.ArgumentList.Add(WorkerDll);
         foreach (var arg in new[]
                  {
-                     "--relay-url", relayUrl, "--key", key, "--name", name, "--auth-dir", authDir, "--page-url", pageUrl,
+                     "--relay-url", relayUrl, "--name", name, "--auth-dir", authDir, "--page-url", pageUrl,
                      "--signed-in-cookie", FakeAiStudioSite.SessionCookie, "--chromium", Chromium.Path,
                  })
             info.ArgumentList.Add(arg);
+        info.Environment["ROUTER_WORKER_KEY"] = key; // as the router passes it: never on a command line
         info.Environment.Remove("DISPLAY");
         info.Environment.Remove("WAYLAND_DISPLAY");
         return new WorkerProcess(Process.Start(info)!, name, Path.Combine(authDir, "aistudio", name));
