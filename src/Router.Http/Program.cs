@@ -46,10 +46,10 @@ Add("validate", "Check the config file and print the first error, if any.", [], 
 Add("install", "Check and install what the enabled providers need, and say what was done.", [], [],
     (parse, _) => Commands.InstallAsync(parse.GetValue(configOption)!));
 
-var kindArgument = new Argument<string>("kind") { Description = "claude or chatgpt" };
-kindArgument.AcceptOnlyFromAmong("claude", "chatgpt");
+var kindArgument = new Argument<string>("kind") { Description = "claude, chatgpt or aistudio" };
+kindArgument.AcceptOnlyFromAmong("claude", "chatgpt", "aistudio");
 var providerOption = new Option<string?>("--provider") { Description = "Which provider of that kind, when several are configured" };
-Add("login", "Sign in a Claude Pro or ChatGPT Plus account (LLMux) through the running router.", [providerOption], [kindArgument],
+Add("login", "Sign in a Claude Pro or ChatGPT Plus account (LLMux), or open the AI Studio worker's sign-in window, through the running router.", [providerOption], [kindArgument],
     (parse, ct) => Commands.LoginAsync(parse.GetValue(configOption)!, parse.GetValue(kindArgument)!, parse.GetValue(providerOption), ct));
 
 root.Subcommands.Add(Router.Http.Operations.DiagCommand.Create(configOption));

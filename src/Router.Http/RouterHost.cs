@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Router.Actors.Configuration;
 using Router.Actors.Hosting;
 using Router.Actors.Providers;
+using Router.Actors.Relay;
+using Router.Http.Relay;
 using Router.Actors.SignIn;
 using Router.Persistence;
 using Serilog;
@@ -24,6 +26,9 @@ public static class RouterHost
     /// <param name="console">False for a router started in the background: it logs to its file only.</param>
     public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null, bool console = true)
     {
+        var relayAddress = new RelayAddress();
+        var original = config;
+        config = WorkerServices.Prepare(config, relayAddress);
         // Before any file is written: logs, the database, token files and keys are the owner's alone.
         OwnerOnlyFiles.RestrictProcessUmask();
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,7 +47,8 @@ public static class RouterHost
         });
 
         var http = UpstreamHttp.CreateClient();
-        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir)).ToList();
+        var relay = new RelayHub();
+        var providers = config.Providers.Select(p => ProviderDefinition.From(p, http, config.Auth.Dir, relay)).ToList();
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(http);
         builder.Services.AddClientKeys(config);
@@ -57,6 +63,9 @@ public static class RouterHost
         builder.Services.AddSingleton<PendingSignIns>(services => new PendingSignIns(
             services.GetRequiredService<Akka.Hosting.IRequiredActor<SignInRegion>>(), SecretSealer.ForAuthDirectory(config.Auth.Dir)));
         builder.Services.AddSingleton<AccountSignIn>();
+        builder.Services.AddSingleton(relay);
+        builder.Services.AddSingleton<RelayWorkers>();
+        builder.Services.AddSingleton<WorkerGate>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
         builder.Services.AddHostedService<GracefulDrain>();
         builder.Services.AddRouterTelemetry(config);
@@ -82,6 +91,9 @@ public static class RouterHost
         ReloadEndpoint.Map(app);
         ClusterEndpoints.Map(app);
         DiagnosticsEndpoints.Map(app);
+        RelayEndpoint.Map(app, config);
+        AiStudioEndpoints.Map(app);
+        WorkerServices.StartWhenListening(app, original, relayAddress);
 
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Router");
         foreach (var disabled in providers.Where(p => p.DisabledReason is not null))

@@ -53,6 +53,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         Command<RenewNow>(OnRenewNow);
         Command<GetAccountStatus>(_ => Sender.Tell(Snapshot()));
         Command<ResetAccount>(_ => OnReset());
+        Command<ReportLiveness>(OnLiveness);
         Command<RosterMembers>(OnRoster);
         Command<SweepLeases>(_ => SweepExpiredLeases());
         Command<SaveCounters>(_ => SaveCountersIfDirty());

@@ -42,6 +42,10 @@ public sealed record SignOut(string EntityId) : IAccountCommand;
 /// <summary>An operator's reset: healthy again, no cooldown, no probe pending (a token account keeps its token). Answer: AccountSnapshot.</summary>
 public sealed record ResetAccount(string EntityId) : IAccountCommand;
 
+/// <summary>Tell: a relay worker's liveness (its pings): degraded while it misses them, healthy once it answers
+/// again. Answer: AccountSnapshot.</summary>
+public sealed record ReportLiveness(string EntityId, bool Degraded, string Reason) : IAccountCommand;
+
 /// <summary>A credential and a slot, valid until the call reports its outcome or the lease expires.</summary>
 /// <param name="AccountHeaders">Per-account headers the upstream needs besides the credential (e.g. an account id).</param>
 /// <param name="Renewable">The credential is a token the account can renew: a 401 is worth one retry after renewal.</param>

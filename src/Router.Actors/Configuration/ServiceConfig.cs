@@ -12,6 +12,9 @@ public sealed record ServiceConfig
     public int? Port { get; init; }
     /// <summary>`auto_start`: start with the router (default true); otherwise only `router restart NAME` starts it.</summary>
     public bool AutoStart { get; init; } = true;
+    /// <summary>Environment the router itself gives the process, computed at each start (an AI Studio worker's relay URL
+    /// is known only once the router listens); the block's own env wins over it.</summary>
+    public Func<IReadOnlyDictionary<string, string>>? StartEnv { get; init; }
 
     // env values may be secrets.
     public override string ToString() => $"ServiceConfig {{ Cwd = {Cwd}, AutoStart = {AutoStart} }}";

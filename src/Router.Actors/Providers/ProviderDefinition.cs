@@ -2,6 +2,7 @@ using Akka.Actor;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
 using Router.Actors.Providers.Types;
+using Router.Actors.Relay;
 using Router.Actors.SignIn;
 using Router.Actors.Upstreams;
 
@@ -11,10 +12,11 @@ namespace Router.Actors.Providers;
 /// A provider as configured: its upstream, its accounts, or why it is disabled. Providers whose accounts
 /// sign in (claude-oauth, chatgpt-oauth, ctonew) also carry the token policy every such account follows
 /// and the client that signs one in; their accounts are made when someone signs in (the roster).
+/// A relay provider (aistudio) has an account per connected worker (<see cref="Relay"/>), none configured.
 /// </summary>
 public sealed record ProviderDefinition(
     ProviderConfig Config, IUpstream? Upstream, IReadOnlyList<AccountSpec> Accounts, string? DisabledReason,
-    TokenPolicy? Tokens = null, OAuthClient? OAuth = null)
+    TokenPolicy? Tokens = null, OAuthClient? OAuth = null, RelayHub? Relay = null)
 {
     public string Name => Config.Name;
 
@@ -29,33 +31,45 @@ public sealed record ProviderDefinition(
 
     public static string? LlmuxKindOf(string type) => ProviderTypes.Find(type)?.LlmuxKind;
 
-    /// <summary>The spec of a signed-in account of this provider (entity id `{name}@...`), or null.</summary>
+    /// <summary>The spec of a signed-in account (or a relay worker's) of this provider (entity id `{name}@...`), or null.</summary>
     public AccountSpec? SignedInAccount(string entityId) =>
+        Relay is not null ? WorkerAccount(entityId) :
         Tokens is not null && DisabledReason is null && entityId.StartsWith(Name + "@", StringComparison.Ordinal)
             ? Accounts.FirstOrDefault(a => a.EntityId == entityId)
                 ?? AccountSpec.SignedInEntity(Name, entityId, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens)
             : null;
 
+    /// <summary>A connected worker's account: its lease credential is its entity id, which finds its socket in the hub.</summary>
+    private AccountSpec? WorkerAccount(string entityId) =>
+        DisabledReason is null && RelayHub.IsWorkerOf(Name, entityId)
+            ? new AccountSpec(Name, entityId, Relay!.NumberOf(entityId) is { } n ? AccountSpec.Label(Name, n) : AccountSpec.UnnumberedLabel(Name),
+                entityId, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown))
+            : null;
+
     public AccountSpec SignedIn(string identity, string seed = "", string? label = null) =>
         AccountSpec.SignedIn(Name, identity, Config.MaxInFlight, TimeSpan.FromSeconds(Config.Cooldown), Tokens!, seed, label);
 
-    public static ProviderDefinition From(ProviderConfig config, HttpClient http, string authDir)
+    /// <param name="relay">This node's relay workers, for a relay type (aistudio); without one its provider never sees a worker.</param>
+    public static ProviderDefinition From(ProviderConfig config, HttpClient http, string authDir, RelayHub? relay = null)
     {
         var type = ProviderTypes.Find(config.Type);
-        var upstream = type?.Upstream?.Invoke(config, http);
+        if (type?.RelayUpstream is not null) relay ??= new RelayHub();
+        else relay = null;
+        var upstream = type?.Upstream?.Invoke(config, http) ?? (relay is null ? null : type?.RelayUpstream?.Invoke(config, relay));
         var tokens = type?.Tokens(config, http, authDir);
-        var definition = new ProviderDefinition(config, upstream, [], null, tokens?.Policy, tokens?.OAuth);
+        var definition = new ProviderDefinition(config, upstream, [], null, tokens?.Policy, tokens?.OAuth, relay);
         var accounts = definition.ConfiguredAccounts();
         var disabled =
             !config.Enabled ? "enabled: false in config" :
             upstream is null ? $"provider type '{config.Type}' is not served by this build yet" :
-            accounts.Count == 0 && !definition.SignsIn ? "every api key is empty (unset environment variable?)" :
+            accounts.Count == 0 && !definition.SignsIn && relay is null ? "every api key is empty (unset environment variable?)" :
             null;
         return definition with { Accounts = disabled is null ? accounts : [], DisabledReason = disabled };
     }
 
     private List<AccountSpec> ConfiguredAccounts()
     {
+        if (Relay is not null) return []; // workers come and go with their sockets
         if (Tokens is not null)
             // A ctonew session may come from config (clerk.cookie); LLMux accounts only from sign-ins.
             return Config.Clerk is { Cookie.Length: > 0 } clerk && ClerkSession.Parse(clerk.Cookie) is (string cookie, null)

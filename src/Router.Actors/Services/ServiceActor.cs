@@ -121,6 +121,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in _service.StartEnv?.Invoke() ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var (name, value) in _service.Env) start.Environment[name] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var self = Self;

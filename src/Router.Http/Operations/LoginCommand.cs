@@ -18,6 +18,7 @@ public static class LoginCommand
         var console = output ?? Console.Out;
         var errors = output ?? Console.Error;
         using var http = RouterClient.Create(config);
+        if (kind == "aistudio") return await AiStudioLoginAsync(http, provider, console, errors, cancellationToken);
         try
         {
             var before = await AccountsAsync(http, kind, cancellationToken);
@@ -49,6 +50,35 @@ public static class LoginCommand
             }
             errors.WriteLine("The sign-in was not finished in time; run the command again.");
             return 1;
+        }
+        catch (HttpRequestException)
+        {
+            errors.WriteLine($"The router is not running at {http.BaseAddress} (start it first: router start).");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// `router login aistudio [--provider WORKER]`: asks the router to send `login` to its connected AI Studio
+    /// worker(s), which open a visible Chromium window on this desktop; the person signs in there and the
+    /// window goes back to headless by itself.
+    /// </summary>
+    private static async Task<int> AiStudioLoginAsync(HttpClient http, string? worker, TextWriter console, TextWriter errors, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var query = worker is null ? "" : "?worker=" + Uri.EscapeDataString(worker);
+            var response = await http.PostAsync("/v1/auth/aistudio/login" + query, null, cancellationToken);
+            var answer = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                errors.WriteLine($"The router refused: {answer?["error"]?["message"] ?? response.StatusCode.ToString()}");
+                return 1;
+            }
+            var workers = answer?["workers"]?.AsArray().Select(w => w is JsonObject o ? o["name"]?.ToString() : w?.ToString()).ToList() ?? [];
+            console.WriteLine($"Asked {string.Join(", ", workers)} to open a sign-in window on this desktop.");
+            console.WriteLine("Sign in to Google AI Studio in that Chromium window; it closes and the worker goes back to headless once you are signed in.");
+            return 0;
         }
         catch (HttpRequestException)
         {

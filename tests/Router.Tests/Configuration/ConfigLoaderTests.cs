@@ -193,7 +193,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(["ctonew-claude-sonnet-4-5", "ctonew-gpt-5"], ctonew.Models);
 
         var aistudio = config.Providers[4];
-        Assert.Equal("", aistudio.BaseUrl);
+        Assert.Equal("https://generativelanguage.googleapis.com", aistudio.BaseUrl); // the type's default
         Assert.Equal("https://generativelanguage.googleapis.com", aistudio.Extra["target_url"]);
         Assert.Equal("https://aistudio.google.com", aistudio.Extra["login_url"]);
         var browser = Assert.IsType<Dictionary<string, object?>>(aistudio.Extra["browser"]);

@@ -50,15 +50,19 @@ public sealed class ProviderTypeRegistryTests
         var signsIn = type.SignIn is SignInKind.Llmux or SignInKind.CtoNew;
         Assert.Equal(signsIn, definition.SignsIn);
         Assert.Equal(type.SignIn == SignInKind.Llmux, definition.OAuth is not null);
-        if (!signsIn)
+        // A relay type's accounts are its connected workers: none configured.
+        if (type.SignIn == SignInKind.AiStudioRelay)
+            Assert.Empty(definition.Accounts);
+        else if (!signsIn)
             Assert.Equal("k-1", Assert.Single(definition.Accounts).Credential);
     }
 
     [Fact]
-    public void Aistudio_stays_registered_but_not_served()
+    public void Aistudio_is_served_through_the_relay()
     {
         var aistudio = ProviderTypes.Find("aistudio")!;
-        Assert.False(aistudio.Served);
+        Assert.True(aistudio.Served);
+        Assert.NotNull(aistudio.RelayUpstream);
         Assert.Equal(SignInKind.AiStudioRelay, aistudio.SignIn);
         Assert.True(aistudio.NeedsBrowser);
     }

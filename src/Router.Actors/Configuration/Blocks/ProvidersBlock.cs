@@ -45,6 +45,15 @@ internal sealed class ProvidersBlock(ConfigSource source) : BlockReader(source)
                     if (HttpUrl(e) is { } url)
                         extra[e.Key] = url;
                     break;
+                case "model_suffix":
+                    extra[e.Key] = String(e) ?? "";
+                    break;
+                case "worker":
+                    // aistudio's own name for its worker process: a service block by another name.
+                    if (entries.Any(other => other.Key == "service"))
+                        throw Error(e.KeyNode, e.Path, "give the worker process as 'service' or as 'worker', not both");
+                    config = config with { Service = _services.Service(e) };
+                    break;
                 case "browser":
                     if (IsNull(e.Value))
                         break;

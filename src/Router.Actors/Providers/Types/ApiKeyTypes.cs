@@ -29,14 +29,17 @@ public static class ApiKeyTypes
         Upstream = (config, http) => AnthropicMessages(config, http, (headers, key) => headers.TryAddWithoutValidation("x-api-key", key)),
     };
 
+    /// <summary>The Gemini API's calls, with the key in x-goog-api-key (AI Studio's relay sends the same calls without it).</summary>
+    internal static readonly UpstreamEndpoints GeminiEndpoints = new(
+        (model, stream) => stream ? $"/v1beta/models/{model}:streamGenerateContent?alt=sse" : $"/v1beta/models/{model}:generateContent",
+        (headers, key) => headers.TryAddWithoutValidation("x-goog-api-key", key),
+        model => $"/v1beta/models/{model}:countTokens");
+
     public static readonly ProviderType Gemini = new()
     {
         Name = "gemini",
         DefaultBaseUrl = "https://generativelanguage.googleapis.com",
-        Upstream = (config, http) => new HttpUpstream(config, http, WireFormats.Gemini, new(
-            (model, stream) => stream ? $"/v1beta/models/{model}:streamGenerateContent?alt=sse" : $"/v1beta/models/{model}:generateContent",
-            (headers, key) => headers.TryAddWithoutValidation("x-goog-api-key", key),
-            model => $"/v1beta/models/{model}:countTokens")),
+        Upstream = (config, http) => new HttpUpstream(config, http, WireFormats.Gemini, GeminiEndpoints),
     };
 
     /// <summary>OpenAI Chat Completions at {base_url}/chat/completions with a bearer credential.</summary>

@@ -1,5 +1,6 @@
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
+using Router.Actors.Relay;
 using Router.Actors.SignIn;
 using Router.Actors.Upstreams;
 
@@ -62,7 +63,10 @@ public sealed record ProviderType
     /// <summary>The token policy of a signing-in type, from its config, an HTTP client and auth.dir; null for key-based types or a block left out.</summary>
     public Func<ProviderConfig, HttpClient, string, SignInTokens?> Tokens { get; init; } = (_, _, _) => null;
 
-    public bool Served => Upstream is not null;
+    /// <summary>The upstream of a type whose calls go to workers connected over the WebSocket relay (aistudio), from its config and this node's hub.</summary>
+    public Func<ProviderConfig, RelayHub, IUpstream>? RelayUpstream { get; init; }
+
+    public bool Served => Upstream is not null || RelayUpstream is not null;
 
     public override string ToString() => Name;
 }

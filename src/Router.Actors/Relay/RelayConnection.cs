@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Util;
+
+namespace Router.Actors.Relay;
+
+/// <summary>
+/// One connected worker: its socket carried by Akka.Streams (frames in, frames out, the ping ticks),
+/// and the requests in flight on it, told apart by id. Health is measured here (any frame from the
+/// worker is a sign of life); the account entity of the worker is told through <see cref="RelayHub"/>.
+/// </summary>
+public sealed class RelayConnection
+{
+    /// <summary>The largest message a worker may send (a whole answer in one http_response).</summary>
+    public const int MaxMessageBytes = 64 * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<string, RelayExchange> _pending = new();
+    private readonly Channel<RelayFrame> _outbound = Channel.CreateUnbounded<RelayFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SharedKillSwitch _stop = KillSwitches.Shared("relay");
+    private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastHeardTicks;
+    private long _lastPongTicks;
+    private int _missedPings;
+
+    public RelayConnection(string provider, string name, string entityId, int number, TimeSpan pingInterval)
+    {
+        Provider = provider;
+        Name = name;
+        EntityId = entityId;
+        Number = number;
+        PingInterval = pingInterval;
+        ConnectedSince = DateTimeOffset.UtcNow;
+        _lastHeardTicks = ConnectedSince.UtcTicks;
+    }
+
+    public string Provider { get; }
+    public string Name { get; }
+    /// <summary>The worker's account entity (its lease credential too: a worker needs no secret of ours).</summary>
+    public string EntityId { get; }
+    /// <summary>The N of the account label `PROVIDER#N`.</summary>
+    public int Number { get; }
+    public TimeSpan PingInterval { get; }
+    public DateTimeOffset ConnectedSince { get; }
+    public DateTimeOffset? LastPong => Interlocked.Read(ref _lastPongTicks) is > 0 and var t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    public int InFlight => _pending.Count;
+    /// <summary>True while the worker has missed a ping.</summary>
+    public bool Degraded => Volatile.Read(ref _missedPings) > 0;
+    /// <summary>Completes with the reason once the socket is closed.</summary>
+    public Task<string> Closed => _closed.Task;
+
+    /// <summary>Called when the worker misses its first ping (degraded) and when it answers again (healthy).</summary>
+    public Action<RelayConnection, bool>? HealthChanged { get; set; }
+
+    /// <summary>Sends an HTTP request to the worker; the answer's headers come back first, the body as it arrives.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var payload = await RequestPayloadAsync(request, cancellationToken);
+        var exchange = new RelayExchange();
+        _pending[id] = exchange;
+        if (_closed.Task.IsCompleted || !_outbound.Writer.TryWrite(new RelayFrame(id, RelayTypes.HttpRequest, payload)))
+        {
+            _pending.TryRemove(id, out _);
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "relay worker: not connected");
+        }
+        // The caller gave up (timeout, client gone): the exchange is forgotten, its late frames dropped.
+        await using var registration = cancellationToken.Register(() =>
+        {
+            if (_pending.TryRemove(id, out var abandoned)) abandoned.Fail("the request was cancelled");
+        });
+        var response = await exchange.Head.WaitAsync(cancellationToken);
+        // The exchange stays registered until its stream ends: its body is read after this returns.
+        return response;
+    }
+
+    /// <summary>Sends a control message (login) to the worker; false when the socket is closed.</summary>
+    public bool Post(RelayFrame frame) => !_closed.Task.IsCompleted && _outbound.Writer.TryWrite(frame);
+
+    /// <summary>Closes the socket (replaced, removed, silent): requests in flight fail.</summary>
+    public void Close(string reason)
+    {
+        if (!_closed.TrySetResult(reason)) return;
+        _outbound.Writer.TryComplete();
+        _stop.Shutdown();
+        foreach (var id in _pending.Keys.ToList())
+            if (_pending.TryRemove(id, out var exchange)) exchange.Fail(reason);
+    }
+
+    /// <summary>Runs the socket until it closes: frames in and out and the pings, each an Akka.Streams graph.</summary>
+    public async Task RunAsync(WebSocket socket, IMaterializer materializer)
+    {
+        var outbound = ChannelSource.FromReader(_outbound.Reader)
+            .Merge(Source.Tick(PingInterval, PingInterval, Tick.Instance).MapMaterializedValue(_ => NotUsed.Instance)
+                .Select(_ => Heartbeat()).Where(f => f is not null).Select(f => f!))
+            .Via(_stop.Flow<RelayFrame>())
+            .SelectAsync(1, async frame =>
+            {
+                await socket.SendAsync(frame.ToBytes(), WebSocketMessageType.Text, true, CancellationToken.None);
+                return NotUsed.Instance;
+            })
+            .RunWith(Sink.Ignore<NotUsed>(), materializer);
+        var inbound = Source.UnfoldAsync<WebSocket, byte[]>(socket, ReadAsync)
+            .Via(_stop.Flow<byte[]>())
+            .RunForeach(OnMessage, materializer);
+
+        var ended = await Task.WhenAny(inbound, outbound, _closed.Task);
+        Close(ended == _closed.Task ? _closed.Task.Result : ended.IsFaulted ? "the socket broke" : "the worker closed the socket");
+        await CloseSocketAsync(socket, _closed.Task.Result);
+        await Task.WhenAll(inbound.ContinueWith(_ => { }), outbound.ContinueWith(_ => { }));
+    }
+
+    private void OnMessage(byte[] message)
+    {
+        Interlocked.Exchange(ref _lastHeardTicks, DateTimeOffset.UtcNow.UtcTicks);
+        if (Interlocked.Exchange(ref _missedPings, 0) > 0) HealthChanged?.Invoke(this, false);
+        if (RelayFrame.Parse(message) is not { } frame) return;
+        switch (frame.Type)
+        {
+            case RelayTypes.Ping:
+                Post(new RelayFrame(frame.Id, RelayTypes.Pong));
+                return;
+            case RelayTypes.Pong:
+                Interlocked.Exchange(ref _lastPongTicks, DateTimeOffset.UtcNow.UtcTicks);
+                return;
+        }
+        if (_pending.TryGetValue(frame.Id, out var exchange) && exchange.Accept(frame))
+            _pending.TryRemove(frame.Id, out _);
+    }
+
+    /// <summary>
+    /// Every ping interval: a worker not heard from since the last ping has missed it. One miss marks it
+    /// degraded; two close its socket (its account leaves). Then the next ping.
+    /// </summary>
+    private RelayFrame? Heartbeat()
+    {
+        var silentFor = DateTimeOffset.UtcNow - new DateTimeOffset(Interlocked.Read(ref _lastHeardTicks), TimeSpan.Zero);
+        if (silentFor >= PingInterval)
+        {
+            var missed = Interlocked.Increment(ref _missedPings);
+            if (missed == 1) HealthChanged?.Invoke(this, true);
+            if (missed >= 2)
+            {
+                Close($"no answer to ping for {silentFor.TotalSeconds:0}s");
+                return null;
+            }
+        }
+        return new RelayFrame(Guid.NewGuid().ToString("N"), RelayTypes.Ping);
+    }
+
+    private static async Task<Option<(WebSocket, byte[])>> ReadAsync(WebSocket socket)
+    {
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            WebSocketReceiveResult result;
+            try
+            {
+                result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                return Option<(WebSocket, byte[])>.None;
+            }
+            if (result.MessageType == WebSocketMessageType.Close) return Option<(WebSocket, byte[])>.None;
+            message.Write(buffer, 0, result.Count);
+            if (message.Length > MaxMessageBytes) return Option<(WebSocket, byte[])>.None;
+            if (result.EndOfMessage) return (socket, message.ToArray());
+        }
+    }
+
+    private static async Task CloseSocketAsync(WebSocket socket, string reason)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                var description = reason.Length > 100 ? reason[..100] : reason;
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, description, grace.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (socket.State != WebSocketState.Closed) socket.Abort();
+        }
+    }
+
+    private static async Task<JsonObject> RequestPayloadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var headers = new JsonObject();
+        void Add(string name, IEnumerable<string> values) =>
+            headers[name] = new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+        foreach (var (name, values) in request.Headers) Add(name, values);
+        var body = "";
+        if (request.Content is { } content)
+        {
+            foreach (var (name, values) in content.Headers)
+                if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) Add(name, values);
+            body = await content.ReadAsStringAsync(cancellationToken);
+        }
+        return new JsonObject
+        {
+            ["method"] = request.Method.Method,
+            ["url"] = request.RequestUri!.ToString(),
+            ["headers"] = headers,
+            ["body"] = body,
+        };
+    }
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Router.Actors.Relay;
+
+/// <summary>
+/// One request in flight on a worker's socket: turns the worker's answer frames into an
+/// <see cref="HttpResponseMessage"/> — whole (http_response) or streamed (stream_start, stream_chunk...,
+/// stream_end), whose body the caller reads while chunks still arrive. Failures look like an HTTP
+/// client's: before the answer starts an HttpRequestException (or, for an error frame with a status,
+/// a response with that status); after, the body read throws IOException.
+/// </summary>
+internal sealed class RelayExchange
+{
+    // Never pauses the socket's reader: one slow client must not stall every other request on the socket.
+    private static readonly PipeOptions Unpaused = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+
+    private readonly TaskCompletionSource<HttpResponseMessage> _head = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Pipe _body = new(Unpaused);
+    private readonly Lock _lock = new();
+    private bool _streaming;
+    private bool _done;
+
+    public Task<HttpResponseMessage> Head => _head.Task;
+
+    /// <summary>Applies a frame the worker sent for this request; true when the exchange is over.</summary>
+    public bool Accept(RelayFrame frame)
+    {
+        lock (_lock)
+        {
+            if (_done) return true;
+            switch (frame.Type)
+            {
+                case RelayTypes.HttpResponse when _streaming:
+                    // A worker that streamed and then sends the whole answer: its body (if any) is the rest.
+                    Write(frame.Bytes("body"));
+                    return End();
+                case RelayTypes.HttpResponse:
+                    _head.TrySetResult(Response(frame.Status ?? 200, frame.Headers(), new ByteArrayContent(frame.Bytes("body"))));
+                    return _done = true;
+                case RelayTypes.StreamStart:
+                    StartStream(frame.Status ?? 200, frame.Headers());
+                    return false;
+                case RelayTypes.StreamChunk:
+                    StartStream(200, []);
+                    Write(frame.Bytes("data"));
+                    return false;
+                case RelayTypes.StreamEnd:
+                    StartStream(200, []);
+                    return End();
+                case RelayTypes.Error:
+                    FailWith(frame);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>The socket went away (or the worker was replaced) while this request was in flight.</summary>
+    public void Fail(string reason)
+    {
+        lock (_lock)
+        {
+            if (_done) return;
+            _done = true;
+            if (_streaming) _body.Writer.Complete(new IOException($"relay worker: {reason}"));
+            else _head.TrySetException(new HttpRequestException(HttpRequestError.ResponseEnded, $"relay worker: {reason}"));
+        }
+    }
+
+    private void FailWith(RelayFrame frame)
+    {
+        var message = RelayFrame.Text(frame.Payload?["error"]) is { Length: > 0 } text ? text : "the worker reported an error";
+        if (!_streaming && frame.Status is >= 400 and <= 599 and var status)
+        {
+            _done = true;
+            _head.TrySetResult(Response(status, [], new ByteArrayContent(GeminiError(status, message))));
+            return;
+        }
+        Fail(message);
+    }
+
+    private void StartStream(int status, IEnumerable<(string, IReadOnlyList<string>)> headers)
+    {
+        if (_streaming) return;
+        _streaming = true;
+        _head.TrySetResult(Response(status, headers, new StreamContent(_body.Reader.AsStream())));
+    }
+
+    private void Write(byte[] bytes)
+    {
+        if (bytes.Length == 0) return;
+        _body.Writer.Write(bytes);
+        _ = _body.Writer.FlushAsync(); // completes at once: the writer never pauses
+    }
+
+    private bool End()
+    {
+        _done = true;
+        _body.Writer.Complete();
+        return true;
+    }
+
+    // Framing headers describe the worker's own transfer, not this body.
+    private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase) { "content-length", "transfer-encoding", "content-encoding", "connection" };
+
+    private static HttpResponseMessage Response(int status, IEnumerable<(string Name, IReadOnlyList<string> Values)> headers, HttpContent content)
+    {
+        var response = new HttpResponseMessage((HttpStatusCode)status) { Content = content };
+        foreach (var (name, values) in headers)
+        {
+            if (Dropped.Contains(name)) continue;
+            if (!response.Headers.TryAddWithoutValidation(name, values))
+                content.Headers.TryAddWithoutValidation(name, values);
+        }
+        return response;
+    }
+
+    /// <summary>An error frame with a status, as the Gemini API would have answered it.</summary>
+    private static byte[] GeminiError(int status, string message) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    {
+        ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = GoogleStatus(status) },
+    });
+
+    private static string GoogleStatus(int status) => status switch
+    {
+        400 => "INVALID_ARGUMENT",
+        401 => "UNAUTHENTICATED",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        429 => "RESOURCE_EXHAUSTED",
+        504 => "DEADLINE_EXCEEDED",
+        _ => "UNAVAILABLE",
+    };
+}
