@@ -23,7 +23,8 @@ public sealed class RelayConnection
     private readonly Channel<RelayFrame> _outbound = Channel.CreateUnbounded<RelayFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SharedKillSwitch _stop = KillSwitches.Shared("relay");
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _lastHeardTicks;
+    // 1 when the worker has sent anything since the last ping (or no ping has gone out yet).
+    private int _heardSincePing = 1;
     private long _lastPongTicks;
     private int _missedPings;
 
@@ -35,7 +36,6 @@ public sealed class RelayConnection
         Number = number;
         PingInterval = pingInterval;
         ConnectedSince = DateTimeOffset.UtcNow;
-        _lastHeardTicks = ConnectedSince.UtcTicks;
     }
 
     public string Provider { get; }
@@ -116,7 +116,7 @@ public sealed class RelayConnection
 
     private void OnMessage(byte[] message)
     {
-        Interlocked.Exchange(ref _lastHeardTicks, DateTimeOffset.UtcNow.UtcTicks);
+        Volatile.Write(ref _heardSincePing, 1);
         if (Interlocked.Exchange(ref _missedPings, 0) > 0) HealthChanged?.Invoke(this, false);
         if (RelayFrame.Parse(message) is not { } frame) return;
         switch (frame.Type)
@@ -133,19 +133,18 @@ public sealed class RelayConnection
     }
 
     /// <summary>
-    /// Every ping interval: a worker not heard from since the last ping has missed it. One miss marks it
-    /// degraded; two close its socket (its account leaves). Then the next ping.
+    /// Every ping interval: a worker that has sent nothing since the last ping has missed it. One miss
+    /// marks it degraded; two close its socket (its account leaves). Then the next ping.
     /// </summary>
     private RelayFrame? Heartbeat()
     {
-        var silentFor = DateTimeOffset.UtcNow - new DateTimeOffset(Interlocked.Read(ref _lastHeardTicks), TimeSpan.Zero);
-        if (silentFor >= PingInterval)
+        if (Interlocked.Exchange(ref _heardSincePing, 0) == 0)
         {
             var missed = Interlocked.Increment(ref _missedPings);
             if (missed == 1) HealthChanged?.Invoke(this, true);
             if (missed >= 2)
             {
-                Close($"no answer to ping for {silentFor.TotalSeconds:0}s");
+                Close($"no answer to {missed} pings");
                 return null;
             }
         }

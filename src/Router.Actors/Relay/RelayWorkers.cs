@@ -14,22 +14,39 @@ namespace Router.Actors.Relay;
 /// </summary>
 public sealed class RelayWorkers(RelayHub hub, IRequiredActor<AccountRegion> accounts)
 {
+    private static readonly TimeSpan AccountAnswersWithin = TimeSpan.FromSeconds(10);
     private readonly Lock _gate = new();
 
     public RelayHub Hub => hub;
 
-    public RelayConnection Connect(ProviderHandle provider, string name, TimeSpan pingInterval)
+    /// <summary>
+    /// Registers a new socket and makes its account routable once the account entity has answered (a
+    /// fresh entity recovers its state first): a worker joins warm, never as an account that stalls calls.
+    /// </summary>
+    public async Task<RelayConnection> ConnectAsync(ProviderHandle provider, string name, TimeSpan pingInterval)
     {
+        RelayConnection connection;
         lock (_gate)
         {
-            var (connection, replaced) = hub.Add(provider.Name, name, pingInterval);
+            (connection, var replaced) = hub.Add(provider.Name, name, pingInterval);
             replaced?.Close("replaced by a new connection of the same worker");
-            connection.HealthChanged = (c, degraded) =>
-                accounts.ActorRef.Tell(new ReportLiveness(c.EntityId, degraded, degraded ? "the worker missed a ping" : "the worker answers again"), ActorRefs.Nobody);
-            accounts.ActorRef.Tell(new ReportLiveness(connection.EntityId, false, "the worker connected"), ActorRefs.Nobody);
-            provider.Actor?.Tell(new RosterChanged(Joined: new RosterMember(connection.EntityId, name, connection.Number)), ActorRefs.Nobody);
-            return connection;
         }
+        connection.HealthChanged = (c, degraded) =>
+            accounts.ActorRef.Tell(new ReportLiveness(c.EntityId, degraded, degraded ? "the worker missed a ping" : "the worker answers again"), ActorRefs.Nobody);
+        try
+        {
+            await accounts.ActorRef.Ask<AccountSnapshot>(new ReportLiveness(connection.EntityId, false, "the worker connected"), AccountAnswersWithin);
+        }
+        catch (AskTimeoutException)
+        {
+            // It joins anyway: the provider asks it again, and it refuses a lease itself if it cannot take one.
+        }
+        lock (_gate)
+        {
+            if (hub.ByEntity(connection.EntityId) == connection)
+                provider.Actor?.Tell(new RosterChanged(Joined: new RosterMember(connection.EntityId, name, connection.Number)), ActorRefs.Nobody);
+        }
+        return connection;
     }
 
     public void Disconnected(ProviderHandle provider, RelayConnection connection)

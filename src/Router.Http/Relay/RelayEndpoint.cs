@@ -61,7 +61,7 @@ public static partial class RelayEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = workers.Connect(provider, name, TimeSpan.FromSeconds(config.WebSocket.PingInterval));
+        var connection = await workers.ConnectAsync(provider, name, TimeSpan.FromSeconds(config.WebSocket.PingInterval));
         log.LogInformation("Relay worker {Worker} connected to {Provider} as {Account}", name, provider.Name, $"{provider.Name}#{connection.Number}");
         try
         {

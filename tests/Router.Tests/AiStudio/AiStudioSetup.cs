@@ -81,11 +81,13 @@ public static class AiStudioSetup
 
     public static StringContent GeminiBody() => JsonBody("""{"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}""");
 
-    /// <summary>Waits until the router routes to this many connected workers (joining is a message away).</summary>
+    /// <summary>Waits until the router routes to this many connected workers (an account joins once its entity has answered).</summary>
     public static Task WorkersJoinedAsync(RouterUnderTest router, int count) =>
         RouterUnderTest.EventuallyAsync(async () =>
         {
-            var status = await router.Http.GetFromJsonAsync<JsonObject>("/v1/auth/aistudio/status");
-            return status!["workers"]!.AsArray().Count == count && await router.ProviderHealthAsync("aistudio") == (count == 0 ? "down" : "healthy");
-        }, $"{count} worker(s) connected");
+            var status = await router.Http.GetFromJsonAsync<JsonObject>("/v0/management/status");
+            var aistudio = status!["providers"]!.AsArray().First(p => p!["name"]!.GetValue<string>() == "aistudio")!;
+            var workers = (await router.Http.GetFromJsonAsync<JsonObject>("/v1/auth/aistudio/status"))!["workers"]!.AsArray();
+            return aistudio["accounts"]!.AsArray().Count == count && workers.Count == count;
+        }, $"{count} worker(s) connected", timeoutMs: 15000);
 }

@@ -36,13 +36,14 @@ public sealed class ScriptedWorker : IAsyncDisposable
         router.BaseUrl.Replace("http://", "ws://") + router.Config.WebSocket.Path + query;
 
     public static async Task<ScriptedWorker> ConnectAsync(RouterUnderTest router, string? name = null, string? key = AiStudioSetup.WorkerKey,
-        Func<JsonObject, ScriptedWorker, Task>? handler = null, string? provider = null)
+        Func<JsonObject, ScriptedWorker, Task>? handler = null, string? provider = null, string? queryKey = null)
     {
         var socket = new ClientWebSocket();
         if (key is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + key);
         var query = new List<string>();
         if (name is not null) query.Add("name=" + Uri.EscapeDataString(name));
         if (provider is not null) query.Add("provider=" + Uri.EscapeDataString(provider));
+        if (queryKey is not null) query.Add("key=" + Uri.EscapeDataString(queryKey));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(new Uri(RelayUrl(router, query.Count == 0 ? "" : "?" + string.Join('&', query))), cts.Token);
         return new ScriptedWorker(socket) { Handler = handler };
