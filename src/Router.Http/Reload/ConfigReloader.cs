@@ -17,7 +17,7 @@ namespace Router.Http.Reload;
 /// </summary>
 public sealed class ConfigReloader(
     RouterConfig started, IRequiredActor<RoutingActor> routing, RouteTable routes, AccountDirectory directory,
-    ClientKeyring keys, LiveLogLevel logLevel, HttpClient http, ILogger<ConfigReloader> log)
+    ClientKeyring keys, LiveLogLevel logLevel, HttpClient http, RelayHub relay, ILogger<ConfigReloader> log)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _one = new(1, 1);
@@ -69,7 +69,7 @@ public sealed class ConfigReloader(
         var definitions = next.Providers
             .Select(p => catalog.Find(p.Name) is { } served && ConfigDiff.SameProvider(served.Definition.Config, p)
                 ? served.Definition
-                : ProviderDefinition.From(p, http, running.Auth.Dir))
+                : ProviderDefinition.From(p, http, running.Auth.Dir, relay))
             .ToList();
         directory.Add(definitions.SelectMany(d => d.Accounts),
             entityId => definitions.Select(p => p.SignedInAccount(entityId)).FirstOrDefault(spec => spec is not null));
