@@ -88,7 +88,8 @@ public sealed class AiStudioEndToEndTests : IAsyncLifetime
         int? before = null;
         await RouterUnderTest.EventuallyAsync(() => Task.FromResult((before = _worker.BrowserPid) is not null), "the worker's chromium pid", 30_000);
         using (var browser = System.Diagnostics.Process.GetProcessById(before!.Value)) browser.Kill();
-        await RouterUnderTest.EventuallyAsync(() => Task.FromResult(_worker.BrowserPid is { } now && now != before),
+        await _worker.WaitForOutputAsync("restarting it");
+        await RouterUnderTest.EventuallyAsync(() => Task.FromResult(_worker.Output.Split("browser up").Length > 2 && _worker.BrowserPid is { } now && now != before),
             "a new chromium for the profile\n" + _worker.Output, 90_000);
         var chat = JsonNode.Parse(await PostAsync("/v1/chat/completions", ChatBody(text: "after the crash")))!;
         Assert.Equal("echo: after the crash", chat["choices"]![0]!["message"]!["content"]!.GetValue<string>());

@@ -115,7 +115,9 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
         int? before = null;
         await RouterUnderTest.EventuallyAsync(() => Task.FromResult((before = f.Worker.BrowserPid) is not null), "the worker's chromium pid", 30_000);
         using (var browser = System.Diagnostics.Process.GetProcessById(before!.Value)) browser.Kill();
-        await RouterUnderTest.EventuallyAsync(() => Task.FromResult(f.Worker.BrowserPid is { } now && now != before), "a new chromium for the profile", 60_000);
+        await f.Worker.WaitForOutputAsync("restarting it");
+        await RouterUnderTest.EventuallyAsync(() => Task.FromResult(f.Worker.Output.Split("browser up").Length > 2 && f.Worker.BrowserPid is { } now && now != before),
+            "a new chromium for the profile\n" + f.Worker.Output, 90_000);
         await A_whole_answer_comes_back_as_one_http_response_from_the_signed_in_page();
     }
 
