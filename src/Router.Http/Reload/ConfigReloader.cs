@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Router.Actors.Accounts;
 using Router.Actors.Configuration;
 using Router.Actors.Providers;
+using Router.Actors.Relay;
 using Router.Actors.Routing;
 using Router.Http.ClientKeys;
 

@@ -26,7 +26,7 @@ public sealed class ClientKeyConfigTests
             """);
         var keys = config.Server.ClientKeys;
         Assert.Equal(2, keys.Count);
-        Assert.Equal(ClientKeyName.For("sk-plain"), keys[0].Name);
+        Assert.Equal(ClientKeyName.Derive("sk-plain"), keys[0].Name);
         Assert.Matches("^key-[0-9a-f]{8}$", keys[0].Name);
         Assert.Empty(keys[0].Models);
         Assert.Equal(new ClientKeyConfig("team-a", "sk-team", keys[1].Models, new ClientKeyLimits(60, 100000)), keys[1]);

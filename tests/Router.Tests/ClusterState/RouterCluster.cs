@@ -35,11 +35,11 @@ public sealed class RouterCluster : IAsyncDisposable
         foreach (var port in ports)
             nodes.Add(await RouterUnderTest.StartAsync(config with
             {
-                Cluster = new ClusterConfig { Enabled = true, Hostname = "127.0.0.1", Port = port, SeedNodes = [seed] },
+                Cluster = new ClusterConfig { Enabled = true, Hostname = "127.0.0.1", Port = port, SeedNodes = [seed], Secret = "in-process-cluster-secret-0123456789" },
             }, log));
         var cluster = new RouterCluster { Nodes = nodes, Log = log };
         await RouterUnderTest.EventuallyAsync(() => Task.FromResult(nodes.All(n =>
-            Cluster.Get(SystemOf(n)).State.Members.Count(m => m.Status == MemberStatus.Up) == size)), "every node sees all members Up", 30_000);
+            Akka.Cluster.Cluster.Get(SystemOf(n)).State.Members.Count(m => m.Status == MemberStatus.Up) == size)), "every node sees all members Up", 30_000);
         await cluster.WaitForSubscriptionsAsync();
         return cluster;
     }
@@ -70,7 +70,7 @@ public sealed class RouterCluster : IAsyncDisposable
 
     public static ActorSystem SystemOf(RouterUnderTest node) => node.Services.GetRequiredService<ActorSystem>();
 
-    public static Address AddressOf(RouterUnderTest node) => Cluster.Get(SystemOf(node)).SelfAddress;
+    public static Address AddressOf(RouterUnderTest node) => Akka.Cluster.Cluster.Get(SystemOf(node)).SelfAddress;
 
     /// <summary>This node's provider actor's view of the provider's accounts.</summary>
     public static async Task<ProviderStatus> ViewAsync(RouterUnderTest node, string provider)
@@ -111,7 +111,7 @@ public sealed class RouterCluster : IAsyncDisposable
     }
 
     /// <summary>Downs a node from another one, as the split brain resolver does with a node that died; measures nothing itself.</summary>
-    public void Down(int victim, int from) => Cluster.Get(SystemOf(Nodes[from])).Down(AddressOf(Nodes[victim]));
+    public void Down(int victim, int from) => Akka.Cluster.Cluster.Get(SystemOf(Nodes[from])).Down(AddressOf(Nodes[victim]));
 
     /// <summary>Polls until the condition holds; answers how long it took.</summary>
     public static async Task<TimeSpan> TimeUntilAsync(Func<Task<bool>> condition, string what, int timeoutMs)
