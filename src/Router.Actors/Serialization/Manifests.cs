@@ -1,4 +1,5 @@
 using Router.Actors.Accounts;
+using Router.Actors.SignIn;
 
 namespace Router.Actors.Serialization;
 
@@ -45,5 +46,13 @@ public static class Manifests
         .Message<LeaveRoster>("roster.leave.v1")
         .Message<GetRoster>("roster.get.v1")
         .Message<RosterMembers>("roster.members.v1")
-        .Message<RosterMember>("roster.member.v1");
+        .Message<RosterMember>("roster.member.v1")
+        // A relay worker's liveness, told to its account by the node that holds the socket.
+        .Message<ReportLiveness>("account.report-liveness.v1")
+        // Pending OAuth sign-ins (one sharded entity per state); the PKCE verifier travels sealed by the key ring.
+        .Message<RememberSignIn>("signin.remember.v1")
+        .Message<SignInRemembered>("signin.remembered.v1")
+        .Message<TakeSignIn>("signin.take.v1")
+        .Message<SignInTaken>("signin.taken.v1")
+        .Message<SignInUnknown>("signin.unknown.v1");
 }

@@ -61,7 +61,7 @@ public sealed class RouterSerializer : SerializerWithStringManifest
     {
         var self = AkkaTypeName(typeof(RouterSerializer));
         var bound = Manifests.Table.Written.Select(e => e.Type)
-            .Concat([typeof(IAccountEvent), typeof(IAccountCommand), typeof(IRosterCommand)]);
+            .Concat([typeof(IAccountEvent), typeof(IAccountCommand), typeof(IRosterCommand), typeof(SignIn.ISignInCommand)]);
         return $$"""
             router.secrets {
               auth-dir = {{PersistenceHocon.Quote(Path.GetFullPath(authDir))}}

@@ -41,9 +41,13 @@ public sealed class ErrorAnswers(RequestDelegate next)
         if (failure is BadHttpRequestException bad)
             return FrontDoor.WriteErrorAsync(context, format, ForStatus(context, bad.StatusCode));
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Router")
-            .LogError("Unexpected failure on {Path}: {Type}", context.Request.Path, failure?.GetType().Name);
+            .LogError("Unexpected failure on {Path}: {Type}{Where}", context.Request.Path, failure?.GetType().Name, Where(failure));
         return FrontDoor.WriteErrorAsync(context, format, new ErrorInfo(500, ErrorKind.Internal, "The router failed to handle the request."));
     }
+
+    /// <summary>Where the failure happened: its stack frames only (method names, never the message, which could carry a value).</summary>
+    private static string Where(Exception? failure) =>
+        failure?.StackTrace is { Length: > 0 } frames ? "\n" + frames : "";
 
     private static ErrorInfo ForStatus(HttpContext context, int status)
     {

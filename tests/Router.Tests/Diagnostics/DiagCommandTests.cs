@@ -38,7 +38,7 @@ public sealed class DiagCommandTests(DiagRouterFixture fixture) : IClassFixture<
     public async Task Sharding_verbs_print_regions_and_stats()
     {
         var regions = Json(await Diag("cluster", "sharding", "regions", "--json"));
-        Assert.Equal(["account", "roster"], regions["regions"]!.AsArray().Select(r => r!["type"]!.GetValue<string>()));
+        Assert.Equal(["account", "roster", "signin"], regions["regions"]!.AsArray().Select(r => r!["type"]!.GetValue<string>()));
         var stats = Json(await Diag("cluster", "sharding", "region-stats", "account", "--json"));
         Assert.Equal(3, stats["entity_count"]!.GetValue<int>());
         Assert.True(stats["complete"]!.GetValue<bool>());

@@ -81,7 +81,7 @@ public sealed class DiagnosticsEndpointTests(DiagRouterFixture fixture) : IClass
         var regions = await fixture.GetAsync("/v0/management/cluster/sharding/regions");
         Assert.Equal(await fixture.SelfAsync(), regions["self"]!.GetValue<string>());
         var types = regions["regions"]!.AsArray().Select(r => r!["type"]!.GetValue<string>()).ToList();
-        Assert.Equal(["account", "roster"], types);
+        Assert.Equal(["account", "roster", "signin"], types);
         Assert.All(regions["regions"]!.AsArray(), r => Assert.StartsWith("/system/sharding/", r!["path"]!.GetValue<string>()));
     }
 

@@ -30,7 +30,7 @@ public sealed class SerializerBindingTests
     private static IEnumerable<Type> ProtocolTypes()
     {
         var assembly = typeof(AccountActor).Assembly;
-        var protocol = new[] { typeof(IAccountCommand), typeof(IAccountEvent), typeof(IRosterCommand) };
+        var protocol = new[] { typeof(IAccountCommand), typeof(IAccountEvent), typeof(IRosterCommand), typeof(Router.Actors.SignIn.ISignInCommand) };
         return assembly.GetTypes().Where(t =>
             !t.IsAbstract && !NotMessages.ContainsKey(t) &&
             (protocol.Any(p => p.IsAssignableFrom(t)) ||
