@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using Router.Tests.Operations;
 using Router.Tests.Fakes;
 using Xunit;
 using Xunit.Abstractions;
@@ -31,6 +33,19 @@ public sealed class ClusterFormationTests(ClusterEnvironment env, ITestOutputHel
             Assert.Equal(3, health["cluster"]!["members"]!.AsArray().Count);
             var (answer, detail) = await ClusterLoad.SendAsync(node, "gpt-4o");
             Assert.True(answer == HttpStatusCode.OK, $"{node.Name}: {answer} {detail}");
+        }
+
+        // `router diag cluster show --json`, pointed at each node by its config, lists the same three members Up.
+        var everyNode = cluster.Nodes.Select(n => n.AkkaAddress).Order().ToList();
+        foreach (var node in cluster.Nodes)
+        {
+            var diag = await RouterProcess.RunAsync(node.Dir, "diag", "cluster", "show", "--json", "--config", Path.Combine(node.Dir, "config.unified.yaml"));
+            Assert.True(diag.ExitCode == 0, $"{node.Name}: diag exited {diag.ExitCode}: {diag.Output}");
+            var shown = JsonNode.Parse(diag.Output[diag.Output.IndexOf('{')..(diag.Output.LastIndexOf('}') + 1)])!;
+            var members = shown["members"]!.AsArray();
+            Assert.Equal(everyNode, members.Select(m => m!["address"]!.GetValue<string>()).Order().ToList());
+            Assert.All(members, m => Assert.Equal("up", m!["status"]!.GetValue<string>()));
+            Assert.Equal(node.AkkaAddress, shown["self"]!.GetValue<string>());
         }
     }
 }
