@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -121,7 +122,7 @@ public sealed class RelayClient(WorkerOptions options, Action<string> log)
                     socket.Abort();
                     return;
                 }
-                await SendAsync(new RelayFrame(Guid.NewGuid().ToString("N"), RelayFrame.Ping, []));
+                await SendAsync(new RelayFrame(Guid.NewGuid().ToString("N"), RelayTypes.Ping, []));
             }
         }
         catch (OperationCanceledException) { }

@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -43,12 +44,12 @@ public sealed class Worker : IAsyncDisposable
     {
         switch (frame.Type)
         {
-            case RelayFrame.Ping:
-                return _relay.SendAsync(frame with { Type = RelayFrame.Pong, Payload = [] });
-            case RelayFrame.HttpRequest:
+            case RelayTypes.Ping:
+                return _relay.SendAsync(frame with { Type = RelayTypes.Pong, Payload = [] });
+            case RelayTypes.HttpRequest:
                 _ = Task.Run(() => FetchInPageAsync(frame));
                 return Task.CompletedTask;
-            case RelayFrame.Login:
+            case RelayTypes.Login:
                 _ = Task.Run(() => SignInAsync(frame));
                 return Task.CompletedTask;
             default:
@@ -92,7 +93,7 @@ public sealed class Worker : IAsyncDisposable
     private async Task FromPageAsync(string json)
     {
         if (RelayFrame.TryParse(json) is not { } frame) return;
-        if (RelayFrame.IsFinal(frame.Type) && !_open.TryRemove(frame.Id, out _)) return;
+        if (RelayTypes.IsFinal(frame.Type) && !_open.TryRemove(frame.Id, out _)) return;
         await _relay.SendAsync(frame);
     }
 

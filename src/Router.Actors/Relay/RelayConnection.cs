@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;

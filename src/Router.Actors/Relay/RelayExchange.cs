@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;

@@ -1,22 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Router.Actors.Relay;
+using Router.Protocols.Relay;
 
-/// <summary>The message types of the relay protocol (docs/aistudio.md), as CLIProxyAPI's workers spell them.</summary>
-public static class RelayTypes
-{
-    public const string HttpRequest = "http_request";
-    public const string HttpResponse = "http_response";
-    public const string StreamStart = "stream_start";
-    public const string StreamChunk = "stream_chunk";
-    public const string StreamEnd = "stream_end";
-    public const string Error = "error";
-    public const string Ping = "ping";
-    public const string Pong = "pong";
-    /// <summary>Ours: asks the worker to open a visible browser window for a manual sign-in.</summary>
-    public const string Login = "login";
-}
+namespace Router.Actors.Relay;
 
 /// <summary>One relay message: <c>{"id": "...", "type": "...", "payload": {...}}</c> in one text frame.</summary>
 public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = null)

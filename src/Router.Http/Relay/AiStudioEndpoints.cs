@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Hosting;

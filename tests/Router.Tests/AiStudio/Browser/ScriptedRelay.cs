@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -66,7 +67,7 @@ public sealed class ScriptedRelay : IAsyncDisposable
         finally { _sendLock.Release(); }
     }
 
-    public Task SendRequestAsync(string id, string url, string body) => SendAsync(new RelayFrame(id, RelayFrame.HttpRequest, new JsonObject
+    public Task SendRequestAsync(string id, string url, string body) => SendAsync(new RelayFrame(id, RelayTypes.HttpRequest, new JsonObject
     {
         ["method"] = "POST",
         ["url"] = url,
@@ -123,7 +124,7 @@ public sealed class ScriptedRelay : IAsyncDisposable
                 message.SetLength(0);
                 if (RelayFrame.TryParse(text) is not { } frame) continue;
                 Received.Enqueue(frame);
-                if (frame.Type == RelayFrame.Ping) await SendAsync(frame with { Type = RelayFrame.Pong, Payload = [] });
+                if (frame.Type == RelayTypes.Ping) await SendAsync(frame with { Type = RelayTypes.Pong, Payload = [] });
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }

@@ -1,3 +1,4 @@
+using Router.Protocols.Relay;
 using System.Text.Json.Nodes;
 using Router.AiStudioWorker;
 using Router.Tests.Fakes;
@@ -23,8 +24,8 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
         Assert.Equal(0, f.Relay.Refused);
         Assert.DoesNotContain("not signed in", f.Worker.Output);
         var id = NewId();
-        await f.Relay.SendAsync(new RelayFrame(id, RelayFrame.Ping, []));
-        await f.Relay.WaitForAsync(id, RelayFrame.Pong);
+        await f.Relay.SendAsync(new RelayFrame(id, RelayTypes.Ping, []));
+        await f.Relay.WaitForAsync(id, RelayTypes.Pong);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(f.Worker.ProfileDir));
     }
 
@@ -33,7 +34,7 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
     {
         var id = NewId();
         await f.Relay.SendRequestAsync(id, f.ModelUrl("gemini-2.5-flash", "generateContent"), Prompt("hi there"));
-        var response = await f.Relay.WaitForAsync(id, RelayFrame.HttpResponse);
+        var response = await f.Relay.WaitForAsync(id, RelayTypes.HttpResponse);
         Assert.Equal(200, response.Payload["status"]!.GetValue<int>());
         var body = JsonNode.Parse(response.Payload["body"]!.GetValue<string>())!;
         Assert.Equal("echo: hi there", body["candidates"]![0]!["content"]!["parts"]![0]!["text"]!.GetValue<string>());
@@ -49,22 +50,22 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
         try
         {
             await f.Relay.SendRequestAsync(id, f.ModelUrl("gemini-2.5-flash", "streamGenerateContent") + "?alt=sse", Prompt("stream please"));
-            var start = await f.Relay.WaitForAsync(id, RelayFrame.StreamStart);
+            var start = await f.Relay.WaitForAsync(id, RelayTypes.StreamStart);
             Assert.Equal(200, start.Payload["status"]!.GetValue<int>());
-            var first = await f.Relay.WaitForAsync(id, RelayFrame.StreamChunk);
+            var first = await f.Relay.WaitForAsync(id, RelayTypes.StreamChunk);
             Assert.Contains("\"Hello\"", first.Payload["data"]!.GetValue<string>());
-            Assert.DoesNotContain(f.Relay.FramesFor(id), fr => fr.Type == RelayFrame.StreamEnd);
+            Assert.DoesNotContain(f.Relay.FramesFor(id), fr => fr.Type == RelayTypes.StreamEnd);
         }
         finally
         {
             f.Site.ReleaseStream();
         }
-        await f.Relay.WaitForAsync(id, RelayFrame.StreamEnd);
+        await f.Relay.WaitForAsync(id, RelayTypes.StreamEnd);
         var frames = f.Relay.FramesFor(id);
-        var data = string.Concat(frames.Where(fr => fr.Type == RelayFrame.StreamChunk).Select(fr => fr.Payload["data"]!.GetValue<string>()));
+        var data = string.Concat(frames.Where(fr => fr.Type == RelayTypes.StreamChunk).Select(fr => fr.Payload["data"]!.GetValue<string>()));
         foreach (var piece in FakeAiStudioSite.StreamPieces) Assert.Contains(JsonValue.Create(piece).ToJsonString(), data);
-        Assert.Equal(RelayFrame.StreamStart, frames[0].Type);
-        Assert.Equal(RelayFrame.StreamEnd, frames[^1].Type);
+        Assert.Equal(RelayTypes.StreamStart, frames[0].Type);
+        Assert.Equal(RelayTypes.StreamEnd, frames[^1].Type);
     }
 
     [ChromiumFact]
@@ -74,7 +75,7 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
         await Task.WhenAll(ids.Select(r => f.Relay.SendRequestAsync(r.Id, f.ModelUrl("gemini-2.5-pro", "generateContent"), Prompt(r.Text))));
         foreach (var (id, text) in ids)
         {
-            var response = await f.Relay.WaitForAsync(id, RelayFrame.HttpResponse);
+            var response = await f.Relay.WaitForAsync(id, RelayTypes.HttpResponse);
             Assert.Contains("echo: " + text + "\"", response.Payload["body"]!.GetValue<string>());
         }
     }
@@ -84,7 +85,7 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
     {
         var id = NewId();
         await f.Relay.SendRequestAsync(id, f.ModelUrl("gemini-2.5-pro", "noSuchMethod") + "?alt=sse", Prompt("x"));
-        var response = await f.Relay.WaitForAsync(id, RelayFrame.HttpResponse);
+        var response = await f.Relay.WaitForAsync(id, RelayTypes.HttpResponse);
         Assert.Equal(404, response.Payload["status"]!.GetValue<int>());
     }
 
@@ -93,7 +94,7 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
     {
         var id = NewId();
         await f.Relay.SendRequestAsync(id, $"http://127.0.0.1:{TestConfig.FreePort()}/v1beta/models/m:generateContent", Prompt("x"));
-        var error = await f.Relay.WaitForAsync(id, RelayFrame.Error);
+        var error = await f.Relay.WaitForAsync(id, RelayTypes.Error);
         Assert.Equal(502, error.Payload["status"]!.GetValue<int>());
         Assert.Contains("could not fetch", error.Payload["error"]!.GetValue<string>());
     }
@@ -102,8 +103,8 @@ public sealed class WorkerRelayProtocolTests(SignedInWorkerFixture f) : IClassFi
     public async Task Login_without_a_desktop_answers_a_clear_error_and_keeps_serving()
     {
         var id = NewId();
-        await f.Relay.SendAsync(new RelayFrame(id, RelayFrame.Login, new JsonObject { ["login_url"] = f.Site.BaseUrl + "/" }));
-        var error = await f.Relay.WaitForAsync(id, RelayFrame.Error);
+        await f.Relay.SendAsync(new RelayFrame(id, RelayTypes.Login, new JsonObject { ["login_url"] = f.Site.BaseUrl + "/" }));
+        var error = await f.Relay.WaitForAsync(id, RelayTypes.Error);
         Assert.Equal(409, error.Payload["status"]!.GetValue<int>());
         Assert.Contains("DISPLAY", error.Payload["error"]!.GetValue<string>());
         await A_whole_answer_comes_back_as_one_http_response_from_the_signed_in_page();
