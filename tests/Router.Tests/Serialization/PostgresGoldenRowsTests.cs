@@ -14,13 +14,14 @@ public sealed class PostgresGoldenRowsTests
     [Fact]
     public async Task Old_rows_in_PostgreSQL_are_rewritten_and_recover_the_same_state()
     {
-        await using var postgres = await PrivatePostgres.StartAsync();
+        await using var server = await Cluster.PostgresServer.StartAsync([]);
+        var connectionString = server.ConnectionString("127.0.0.1", await server.CreateDatabaseAsync());
         var authDir = TestConfig.NewAuthDir();
         GoldenRows.CopyKeyRing(authDir);
-        await using (var creating = new GoldenStore(authDir, "postgres", postgres.ConnectionString))
+        await using (var creating = new GoldenStore(authDir, "postgres", connectionString))
             await creating.RosterAsync("nobody"); // the journal and snapshot store create their tables
 
-        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
             await GoldenRows.InsertAsync(connection, row =>
@@ -30,12 +31,12 @@ public sealed class PostgresGoldenRowsTests
             });
         }
 
-        await using (var first = new GoldenStore(authDir, "postgres", postgres.ConnectionString))
+        await using (var first = new GoldenStore(authDir, "postgres", connectionString))
         {
             await GoldenRowsTests.AssertGoldenStateAsync(first, withSnapshots: true); // as the old version wrote them
             Assert.Equal(16, await first.RewriteLegacyRowsAsync());
         }
-        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
             var rows = (await GoldenRows.ReadAsync(connection, "journal")).Concat(await GoldenRows.ReadAsync(connection, "snapshot")).ToList();
@@ -43,7 +44,7 @@ public sealed class PostgresGoldenRowsTests
             Assert.All(rows, r => Assert.Equal(RouterSerializer.Id, r.SerializerId));
             Assert.DoesNotContain(rows, r => Encoding.UTF8.GetString(r.Payload).Contains("cookie-legacy-plain"));
         }
-        await using var second = new GoldenStore(authDir, "postgres", postgres.ConnectionString);
+        await using var second = new GoldenStore(authDir, "postgres", connectionString);
         await GoldenRowsTests.AssertGoldenStateAsync(second, withSnapshots: true);
     }
 }
