@@ -61,7 +61,7 @@ public sealed class AdminPageTests(ITestOutputHelper output) : IAsyncLifetime
                   providers: [ctonew]
             """);
         _router = await RouterUnderTest.StartAsync(ConfigLoader.LoadFile(_configPath));
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        (_playwright, _browser) = await HeadlessBrowser.LaunchAsync();
     }
 
     public async Task DisposeAsync()
