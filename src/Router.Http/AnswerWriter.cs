@@ -1,17 +1,14 @@
-using System.Buffers;
 using Akka.Actor;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using Router.Actors.Dispatch;
+using Router.Http.Streaming;
 using Router.Protocols;
 
 namespace Router.Http;
 
-/// <summary>Writes a dispatch result: JSON, an SSE stream pulled chunk by chunk, or an error in the client's format.</summary>
+/// <summary>Writes a dispatch result: JSON, an SSE stream (ResponseStream, one Akka.Streams graph), or an error in the client's format.</summary>
 public sealed class AnswerWriter(ActorSystem system)
 {
-    private const int MaxFramesPerWrite = 64;
-
     private readonly IMaterializer _materializer = system.Materializer();
 
     // Each response's stream starts one interpreter actor: keep its constructor's reflection cache alive.
@@ -40,19 +37,10 @@ public sealed class AnswerWriter(ActorSystem system)
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var writer = response.BodyWriter;
         var aborted = context.RequestAborted;
         try
         {
-            // Frames that arrive while the client is still being written to go out together: one
-            // flush for several frames under load, one flush per frame when the client keeps up.
-            await stream.Frames
-                .Batch(MaxFramesPerWrite, frame => new List<ReadOnlyMemory<byte>>(4) { frame }, (batch, frame) => { batch.Add(frame); return batch; })
-                .RunWith(Sink.ForEachAsync<List<ReadOnlyMemory<byte>>>(1, async batch =>
-                {
-                    foreach (var frame in batch) writer.Write(frame.Span);
-                    await writer.FlushAsync(aborted);
-                }), _materializer);
+            await ResponseStream.RunAsync(stream.Frames, response.BodyWriter, aborted, _materializer);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
         {

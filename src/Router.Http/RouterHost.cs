@@ -31,7 +31,16 @@ public static class RouterHost
         config = WorkerServices.Prepare(config, relayAddress);
         // Before any file is written: logs, the database, token files and keys are the owner's alone.
         OwnerOnlyFiles.RestrictProcessUmask();
-        var builder = WebApplication.CreateSlimBuilder();
+        // Settings come from config.unified.yaml alone. The host's appsettings*.json sources would watch
+        // the working directory tree, waking the router at every file written there: no watching, and
+        // the sources go.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        foreach (var file in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.FileConfigurationSource>().ToList())
+            builder.Configuration.Sources.Remove(file);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Server.ShutdownTimeout));
         var logLevel = new LiveLogLevel(config.Logging);
         ConfigureLogging(builder.Logging, config.Logging, logLevel, console);

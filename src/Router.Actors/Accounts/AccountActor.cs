@@ -124,7 +124,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         if (_spec.MaxInFlight > 0 && _leases.Count >= _spec.MaxInFlight)
             return new LeaseDenied(_spec.EntityId, DenyReason.Busy, Snapshot());
 
-        var id = Guid.NewGuid().ToString("N");
+        var id = Router.Protocols.Ids.Hex(32);
         _leases[id] = new LeaseRecord(now + _leaseLifetime, _credentialVersion, requester);
         if (!requester.IsNobody()) Context.Watch(requester);
         NoteProbe(id);

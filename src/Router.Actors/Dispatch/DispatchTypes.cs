@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Akka;
-using Akka.Streams.Dsl;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -29,7 +27,7 @@ public sealed record WholeAnswer(int Status, ReadOnlyMemory<byte> Body) : Dispat
 }
 
 /// <summary>An SSE stream in the client's format; a failure after the first byte is already an error frame in it.</summary>
-public sealed record StreamAnswer(Source<ReadOnlyMemory<byte>, NotUsed> Frames) : DispatchResult
+public sealed record StreamAnswer(IAsyncEnumerable<ReadOnlyMemory<byte>> Frames) : DispatchResult
 {
     /// <summary>Token usage the stream reported, known once it has ended (when the router decoded it).</summary>
     public UsageTap Usage { get; init; } = new();

@@ -89,7 +89,7 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
                 return AttemptResult.Failed(new AttemptFailure(lease.AccountName, FailureKind.Reset, "stream failed before its first event"));
             }
             streamOwnsResources = true;
-            return AttemptResult.Answered(Named(new StreamAnswer(Akka.Streams.Dsl.Source.From(() => frames)) { Usage = usage }));
+            return AttemptResult.Answered(Named(new StreamAnswer(frames) { Usage = usage }));
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

@@ -36,6 +36,7 @@ public static class AkkaSetup
             entityId => providers.Select(p => p.SignedInAccount(entityId)).FirstOrDefault(spec => spec is not null));
         var routes = new RouteTable(config.Models);
         var usageStore = new UsageStore(config.Auth.Store, PersistenceHocon.ConnectionString(config.Auth.Store, config.Auth.Dir, config.Auth.ConnectionString));
+        var usageTally = new UsageTally();
         var catalog = new LiveCatalog();
         var leaseLifetime = TimeSpan.FromSeconds(providers.Select(p => p.Config.Timeout).DefaultIfEmpty(120).Max() + 30);
 
@@ -82,7 +83,7 @@ public static class AkkaSetup
                     registry.Register<RoutingActor>(routing);
                     var services = system.ActorOf(Props.Create(() => new ServiceSupervisor(config.Providers, config.Logging.Dir, http)), "services");
                     registry.Register<ServiceSupervisor>(services);
-                    registry.Register<UsageLedgerActor>(system.ActorOf(UsageLedgerActor.PropsFor(usageStore), "usage"));
+                    registry.Register<UsageLedgerActor>(system.ActorOf(UsageLedgerActor.PropsFor(usageStore, usageTally), "usage"));
                 })
                 .AddStartup(async (system, _) =>
                 {
@@ -99,6 +100,7 @@ public static class AkkaSetup
         services.AddSingleton(directory);
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton(usageStore);
+        services.AddSingleton(usageTally);
         services.AddSingleton<UsageLedger>();
         services.AddHostedService<UsageFlushOnStop>();
         return services;

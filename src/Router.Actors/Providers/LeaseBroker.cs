@@ -40,7 +40,7 @@ public sealed class LeaseBroker
             var account = ready[(int)((uint)Interlocked.Increment(ref _turn) % (uint)ready.Length)];
             if (excluded.Contains(account.EntityId) || account.CooldownUntil > now || IsWithdrawn(account.EntityId)) continue;
             _inFlight.AddOrUpdate(account.EntityId, 1, static (_, n) => n + 1);
-            return new Lease(Guid.NewGuid().ToString("N"), account.EntityId, account.Name, account.Credential) { Local = true };
+            return new Lease(Router.Protocols.Ids.Hex(32), account.EntityId, account.Name, account.Credential) { Local = true };
         }
         return null;
     }

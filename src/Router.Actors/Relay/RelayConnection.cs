@@ -60,7 +60,7 @@ public sealed class RelayConnection
     /// <summary>Sends an HTTP request to the worker; the answer's headers come back first, the body as it arrives.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid().ToString("N");
+        var id = Router.Protocols.Ids.Hex(32);
         var payload = await RequestPayloadAsync(request, cancellationToken);
         var exchange = new RelayExchange();
         _pending[id] = exchange;

@@ -7,8 +7,8 @@ using Router.Protocols.Canonical;
 
 namespace Router.Actors.Telemetry;
 
-/// <summary>Where a finished request's usage goes: one message to this node's ledger actor, nothing awaited.</summary>
-public sealed class UsageLedger(IRequiredActor<UsageLedgerActor> ledger, UsageStore store)
+/// <summary>Where a finished request's usage goes: added to this node's tally, which the ledger actor writes out.</summary>
+public sealed class UsageLedger(IRequiredActor<UsageLedgerActor> ledger, UsageStore store, UsageTally tally)
 {
     private static (DateOnly Day, string Text) _today;
 
@@ -17,9 +17,9 @@ public sealed class UsageLedger(IRequiredActor<UsageLedgerActor> ledger, UsageSt
     /// <param name="clientKey">The client key's name (ClientKeyName), never the key.</param>
     /// <param name="model">The model label (RequestObservation.LabelModel).</param>
     public void Record(string clientKey, string model, DispatchResult? answer, Usage? usage, bool failed) =>
-        ledger.ActorRef.Tell(new UsageRecorded(
+        tally.Add(
             new UsageKey(clientKey, answer?.Provider ?? MetricTags.None, answer?.Account ?? MetricTags.None, model, Today()),
-            new UsageCounts(1, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.CachedInputTokens ?? 0, failed ? 1 : 0)));
+            new UsageCounts(1, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.CachedInputTokens ?? 0, failed ? 1 : 0));
 
     /// <summary>Waits until everything recorded so far is stored; false when the database did not take it.</summary>
     public async Task<bool> FlushAsync(TimeSpan wait, CancellationToken cancellationToken) =>

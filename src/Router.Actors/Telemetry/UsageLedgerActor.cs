@@ -4,9 +4,6 @@ using Router.Persistence.Usage;
 
 namespace Router.Actors.Telemetry;
 
-/// <summary>One finished request's usage, told to this node's ledger.</summary>
-public sealed record UsageRecorded(UsageKey Key, UsageCounts Counts);
-
 /// <summary>Writes what is held now; answered with UsageFlushed once it is stored (or failed to be).</summary>
 public sealed class FlushUsage
 {
@@ -16,7 +13,7 @@ public sealed class FlushUsage
 public sealed record UsageFlushed(bool Stored);
 
 /// <summary>
-/// This node's usage ledger: adds each request's usage up in memory and writes the sums to the
+/// This node's usage ledger: takes the sums requests left in the UsageTally and writes them to the
 /// database every few seconds, off the request path, one write at a time. What a write could not
 /// store is kept and tried again, so a database hiccup loses nothing. Asked to flush (before a usage
 /// query, at shutdown), it answers once everything recorded before the ask is stored.
@@ -26,6 +23,7 @@ public sealed class UsageLedgerActor : ReceiveActor, IWithTimers
     public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
 
     private readonly UsageStore _store;
+    private readonly UsageTally _tally;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Dictionary<UsageKey, UsageCounts> _pending = new();
     private Dictionary<UsageKey, UsageCounts>? _writing;
@@ -33,10 +31,10 @@ public sealed class UsageLedgerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public UsageLedgerActor(UsageStore store)
+    public UsageLedgerActor(UsageStore store, UsageTally tally)
     {
         _store = store;
-        Receive<UsageRecorded>(r => _pending[r.Key] = _pending.TryGetValue(r.Key, out var sum) ? sum.Add(r.Counts) : r.Counts);
+        _tally = tally;
         Receive<Tick>(_ => StartWrite());
         Receive<FlushUsage>(_ =>
         {
@@ -46,13 +44,14 @@ public sealed class UsageLedgerActor : ReceiveActor, IWithTimers
         Receive<WriteFinished>(OnWriteFinished);
     }
 
-    public static Props PropsFor(UsageStore store) => Props.Create(() => new UsageLedgerActor(store));
+    public static Props PropsFor(UsageStore store, UsageTally tally) => Props.Create(() => new UsageLedgerActor(store, tally));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("flush", Tick.Instance, FlushEvery);
 
     /// <summary>The last sums go out before the actor is gone (the router stopping without a flush first).</summary>
     protected override void PostStop()
     {
+        _tally.TakeInto(_pending);
         if (_pending.Count == 0) return;
         try
         {
@@ -67,6 +66,7 @@ public sealed class UsageLedgerActor : ReceiveActor, IWithTimers
     private void StartWrite()
     {
         if (_writing is not null) return; // one write at a time; the next starts when it finishes
+        _tally.TakeInto(_pending);
         if (_pending.Count == 0)
         {
             Answer(stored: true);

@@ -51,16 +51,38 @@ public static class KestrelErrorBodies
 
         private ReadResult Seen(ReadResult result)
         {
-            if (result.Buffer.IsEmpty || !char.IsAsciiLetterUpper((char)result.Buffer.FirstSpan[0])) return result;
-            var head = result.Buffer.Slice(0, Math.Min(Scanned, result.Buffer.Length)).ToArray();
-            var text = Encoding.Latin1.GetString(head);
-            var space = text.IndexOf(' ');
-            if (space is > 2 and < 10 && text[..space].All(char.IsAsciiLetterUpper) && space + 1 < text.Length && text[space + 1] == '/')
+            var buffer = result.Buffer;
+            if (buffer.IsEmpty || !char.IsAsciiLetterUpper((char)buffer.FirstSpan[0])) return result;
+            // Read in place (no copy, no string) unless the request line's start spans segments.
+            var length = (int)Math.Min(Scanned, buffer.Length);
+            Span<byte> copy = stackalloc byte[Scanned];
+            scoped ReadOnlySpan<byte> head;
+            if (buffer.FirstSpan.Length >= length)
+                head = buffer.FirstSpan[..length];
+            else
             {
-                var end = text.IndexOfAny([' ', '?', '\r', '\n'], space + 1);
-                LastPath = new PathString(end > 0 ? text[(space + 1)..end] : text[(space + 1)..]);
+                buffer.Slice(0, length).CopyTo(copy);
+                head = copy[..length];
+            }
+            var space = head.IndexOf((byte)' ');
+            if (space is > 2 and < 10 && !head[..space].ContainsAnyExceptInRange((byte)'A', (byte)'Z') && space + 1 < head.Length && head[space + 1] == '/')
+            {
+                var path = head[(space + 1)..];
+                var end = path.IndexOfAny(" ?\r\n"u8);
+                if (end >= 0) path = path[..end];
+                if (!IsLastPath(path)) LastPath = new PathString(Encoding.Latin1.GetString(path));
             }
             return result;
+        }
+
+        /// <summary>The same path as last time (the usual case on a kept-alive connection): nothing to make.</summary>
+        private bool IsLastPath(ReadOnlySpan<byte> path)
+        {
+            var last = LastPath.Value ?? "";
+            if (last.Length != path.Length) return false;
+            for (var i = 0; i < path.Length; i++)
+                if (last[i] != path[i]) return false;
+            return true;
         }
 
         public override void AdvanceTo(SequencePosition consumed) => inner.AdvanceTo(consumed);

@@ -76,7 +76,7 @@ internal sealed class AnthropicStreamEncoder(ChatRequest request) : IStreamEncod
         {
             ["message"] = new JsonObject
             {
-                ["id"] = string.IsNullOrEmpty(id) ? "msg_" + Guid.NewGuid().ToString("N")[..24] : id,
+                ["id"] = string.IsNullOrEmpty(id) ? "msg_" + Ids.Hex(24) : id,
                 ["type"] = "message",
                 ["role"] = "assistant",
                 ["model"] = string.IsNullOrEmpty(model) ? request.Model : model,

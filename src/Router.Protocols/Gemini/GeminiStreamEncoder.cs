@@ -11,7 +11,7 @@ namespace Router.Protocols.Gemini;
 /// </summary>
 internal sealed class GeminiStreamEncoder(ChatRequest request) : IStreamEncoder
 {
-    private string _id = Guid.NewGuid().ToString("N")[..22];
+    private string _id = Ids.Hex(22);
     private string _model = request.Model;
     private ToolCallStarted? _call;
     private readonly StringBuilder _arguments = new();

@@ -5,10 +5,13 @@ namespace Router.Protocols.Json;
 /// <summary>
 /// A buffer writer over a list of blocks of its own (below the large-object heap's threshold unless a
 /// single request asks for more), so growing never copies what is already written and nothing is
-/// left cached in a shared pool. <see cref="ToArray"/> makes the one exact-size copy.
+/// left cached in a shared pool. <see cref="ToArray"/> makes the one exact-size copy. Blocks start
+/// small and double: most bodies are a few hundred bytes, and a fresh block is zeroed memory paid for
+/// on every request.
 /// </summary>
 public sealed class BlockBufferWriter : IBufferWriter<byte>
 {
+    private const int FirstBlockSize = 1024;
     private const int BlockSize = 64 * 1024;
 
     private readonly List<(byte[] Block, int Used)> _full = [];
@@ -31,7 +34,7 @@ public sealed class BlockBufferWriter : IBufferWriter<byte>
         var needed = Math.Max(sizeHint, 1);
         if (_current.Length - _used >= needed) return _current;
         if (_used > 0) _full.Add((_current, _used));
-        _current = new byte[Math.Max(BlockSize, needed)];
+        _current = new byte[Math.Max((int)Math.Clamp(_length, FirstBlockSize, BlockSize), needed)];
         _used = 0;
         return _current;
     }

@@ -6,7 +6,7 @@ namespace Router.Protocols.OpenAi;
 /// <summary>Canonical events → `chat.completion.chunk` frames exactly as OpenAI streams them, ending with `[DONE]`.</summary>
 internal sealed class OpenAiChatStreamEncoder(ChatRequest request) : IStreamEncoder
 {
-    private string _id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
+    private string _id = "chatcmpl-" + Ids.Hex(24);
     private string _model = request.Model;
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     private bool _started;

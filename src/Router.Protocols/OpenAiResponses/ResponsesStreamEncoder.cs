@@ -14,7 +14,7 @@ internal sealed class ResponsesStreamEncoder(ChatRequest request) : IStreamEncod
 {
     private enum Item { None, Message, Reasoning, Call }
 
-    private string _id = "resp_" + Guid.NewGuid().ToString("N")[..24];
+    private string _id = "resp_" + Ids.Hex(24);
     private string _model = request.Model;
     private readonly DateTimeOffset _created = DateTimeOffset.UtcNow;
     private readonly List<ContentPart> _done = [];

@@ -1,0 +1,141 @@
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Router.Http.Streaming;
+
+/// <summary>
+/// The source of a streamed answer: the frames of one response (an async sequence that reads the
+/// upstream body), emitted as byte batches. Every frame already at hand when the client side asks
+/// for more goes out in one element, so a burst of events costs one element, one write and one flush,
+/// and a read that completes at once costs no hop through the stage's actor; only a read that must
+/// wait for the network comes back through an async callback. Nothing is read before it is asked
+/// for (backpressure), and a batch holds at most <see cref="MaxBatchBytes"/>. The frames of this
+/// materialization come in its attributes (ResponseStream.Inputs): the graph is fused once.
+/// </summary>
+public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
+{
+    public const int MaxBatchBytes = 32 * 1024;
+
+    private readonly Outlet<ReadOnlyMemory<byte>> _out = new("frames.out");
+
+    public override SourceShape<ReadOnlyMemory<byte>> Shape => new(_out);
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
+        new Logic(this, ResponseStream.InputsOf(inheritedAttributes).Frames);
+
+    private sealed class Logic : OutGraphStageLogic
+    {
+        private readonly FrameSource _stage;
+        private readonly IAsyncEnumerable<ReadOnlyMemory<byte>> _source;
+        private readonly List<ReadOnlyMemory<byte>> _held = new(8);
+        private int _heldBytes;
+        private IAsyncEnumerator<ReadOnlyMemory<byte>>? _frames;
+        private Task<bool>? _moving; // a read that had to wait, not yet back
+        private bool _ended;
+        private Action<Task<bool>> _moved = null!;
+
+        public Logic(FrameSource stage, IAsyncEnumerable<ReadOnlyMemory<byte>> source) : base(stage.Shape)
+        {
+            _stage = stage;
+            _source = source;
+            SetHandler(stage._out, this);
+        }
+
+        public override void PreStart()
+        {
+            _moved = GetAsyncCallback<Task<bool>>(OnMoved);
+            _frames = _source.GetAsyncEnumerator();
+        }
+
+        public override void OnPull() => Fill();
+
+        /// <summary>Takes every frame that is ready now, then hands the batch on.</summary>
+        private void Fill()
+        {
+            try
+            {
+                while (_moving is null && !_ended && _heldBytes < MaxBatchBytes)
+                {
+                    var next = _frames!.MoveNextAsync();
+                    if (!next.IsCompleted)
+                    {
+                        _moving = next.AsTask();
+                        _moving.ContinueWith(_moved, TaskContinuationOptions.ExecuteSynchronously);
+                        break;
+                    }
+                    Take(next.GetAwaiter().GetResult());
+                }
+            }
+            catch (Exception e)
+            {
+                FailStage(e);
+                return;
+            }
+            Deliver();
+        }
+
+        private void OnMoved(Task<bool> moved)
+        {
+            _moving = null;
+            try
+            {
+                Take(moved.GetAwaiter().GetResult());
+            }
+            catch (Exception e)
+            {
+                FailStage(e);
+                return;
+            }
+            if (IsAvailable(_stage._out)) Fill();
+        }
+
+        private void Take(bool more)
+        {
+            if (!more)
+            {
+                _ended = true;
+                return;
+            }
+            var frame = _frames!.Current;
+            _held.Add(frame);
+            _heldBytes += frame.Length;
+        }
+
+        private void Deliver()
+        {
+            if (_held.Count > 0 && IsAvailable(_stage._out))
+            {
+                Push(_stage._out, Batch());
+                _held.Clear();
+                _heldBytes = 0;
+            }
+            if (_ended && _held.Count == 0) CompleteStage();
+        }
+
+        private ReadOnlyMemory<byte> Batch()
+        {
+            if (_held.Count == 1) return _held[0];
+            var batch = new byte[_heldBytes];
+            var at = 0;
+            foreach (var frame in _held)
+            {
+                frame.Span.CopyTo(batch.AsSpan(at));
+                at += frame.Length;
+            }
+            return batch;
+        }
+
+        /// <summary>
+        /// However the stream stops, the sequence is disposed (that ends the upstream call and its
+        /// lease) — after a read still under way, which cannot overlap its disposal.
+        /// </summary>
+        public override void PostStop()
+        {
+            if (_frames is not { } frames) return;
+            if (_moving is { } moving)
+                moving.ContinueWith(_ => frames.DisposeAsync().AsTask(), TaskScheduler.Default);
+            else
+                _ = frames.DisposeAsync().AsTask();
+        }
+    }
+}
