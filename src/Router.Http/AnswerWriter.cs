@@ -9,10 +9,7 @@ namespace Router.Http;
 /// <summary>Writes a dispatch result: JSON, an SSE stream (ResponseStream, one Akka.Streams graph), or an error in the client's format.</summary>
 public sealed class AnswerWriter(ActorSystem system)
 {
-    private readonly IMaterializer _materializer = system.Materializer();
-
-    // Each response's stream starts one interpreter actor: keep its constructor's reflection cache alive.
-    static AnswerWriter() => ReflectionCachePin.Keep(typeof(Akka.Streams.Implementation.Fusing.ActorGraphInterpreter));
+    private readonly StreamHosts _hosts = new(system);
 
     public async Task WriteAsync(HttpContext context, IWireFormat format, DispatchResult answer)
     {
@@ -40,7 +37,7 @@ public sealed class AnswerWriter(ActorSystem system)
         var aborted = context.RequestAborted;
         try
         {
-            await ResponseStream.RunAsync(stream.Frames, response.BodyWriter, aborted, _materializer);
+            await ResponseStream.RunAsync(stream.Frames, response.BodyWriter, aborted, _hosts);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
         {

@@ -22,9 +22,8 @@ public sealed class ResponseBodySink : GraphStageWithMaterializedValue<SinkShape
 
     public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var inputs = ResponseStream.InputsOf(inheritedAttributes);
-        return new LogicAndMaterializedValue<Task>(new Logic(this, inputs.Body, inputs.ClientAborted, done), done.Task);
+        return new LogicAndMaterializedValue<Task>(new Logic(this, inputs.Body, inputs.ClientAborted, inputs.Done), inputs.Done.Task);
     }
 
     private sealed class Logic : InGraphStageLogic

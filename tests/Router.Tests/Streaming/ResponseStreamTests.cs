@@ -166,6 +166,53 @@ public sealed class ResponseStreamTests : IAsyncLifetime
         Assert.Equal("data: 1\n\n", await ReadAllAsync(pipe.Reader));
     }
 
+    [Fact]
+    public async Task Many_responses_share_the_hosts_and_one_that_fails_fails_alone()
+    {
+        var hosts = new StreamHosts(_system);
+        static async IAsyncEnumerable<ReadOnlyMemory<byte>> Failing()
+        {
+            yield return Frame(0);
+            await Task.Yield();
+            throw new IOException("upstream reset");
+        }
+        var pipes = Enumerable.Range(0, 200).Select(_ => new Pipe()).ToList();
+        var runs = pipes.Select((pipe, i) => ResponseStream.RunAsync(i == 7 ? Failing() : new Upstream(50, waitBetween: i % 2 == 0).Frames(), pipe.Writer, CancellationToken.None, hosts)).ToList();
+        var reads = pipes.Select(pipe => ReadAllAsync(pipe.Reader)).ToList();
+
+        await Assert.ThrowsAsync<IOException>(() => runs[7]);
+        for (var i = 0; i < pipes.Count; i++)
+        {
+            if (i != 7) await runs[i].WaitAsync(TimeSpan.FromSeconds(60));
+            await pipes[i].Writer.CompleteAsync();
+        }
+        var expected = string.Concat(Enumerable.Range(0, 50).Select(i => $"data: {i}\n\n"));
+        for (var i = 0; i < pipes.Count; i++)
+            Assert.Equal(i == 7 ? "data: 0\n\n" : expected, await reads[i]);
+
+        // The hosts are still there for the next response.
+        var next = new Pipe();
+        await ResponseStream.RunAsync(new Upstream(3).Frames(), next.Writer, CancellationToken.None, hosts);
+        await next.Writer.CompleteAsync();
+        Assert.Equal("data: 0\n\ndata: 1\n\ndata: 2\n\n", await ReadAllAsync(next.Reader));
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_a_hosted_response_ends_it_and_disposes_the_upstream()
+    {
+        var hosts = new StreamHosts(_system);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512, useSynchronizationContext: false));
+        var upstream = new Upstream(1_000_000, waitBetween: true, size: 256);
+        using var clientAborted = new CancellationTokenSource();
+
+        var run = ResponseStream.RunAsync(upstream.Frames(), pipe.Writer, clientAborted.Token, hosts);
+        await EventuallyStalls(() => Volatile.Read(ref upstream.Read));
+        clientAborted.Cancel();
+
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually(() => upstream.Disposed);
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
