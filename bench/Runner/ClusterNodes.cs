@@ -151,6 +151,27 @@ static class ClusterNodes
         }
     }
 
+    /// <summary>
+    /// The account hosts once they stop moving: when the second and third nodes join, the coordinator rebalances shards
+    /// off the first node (every 10 s, `rebalance-interval`), so an account may change node in the first seconds. Waits
+    /// until the same assignment has held for <paramref name="stableFor"/> (at most <paramref name="within"/>).
+    /// </summary>
+    public static async Task<Dictionary<string, (string EntityId, string Node)>> SettledAccountHosts(ClusterNode ask, List<ClusterNode> nodes, TimeSpan stableFor, TimeSpan within)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(within.TotalSeconds * Stopwatch.Frequency);
+        var hosts = await AccountHosts(ask, nodes, within);
+        var since = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(since) < stableFor && Stopwatch.GetTimestamp() < until)
+        {
+            await Task.Delay(1000);
+            var now = await AccountHosts(ask, nodes, within);
+            if (now.Count == hosts.Count && !now.Except(hosts).Any()) continue;
+            Console.WriteLine("cluster: account entities moved: " + string.Join(", ", now.Select(h => $"{h.Key} → {h.Value.Node}")));
+            (hosts, since) = (now, Stopwatch.GetTimestamp());
+        }
+        return hosts;
+    }
+
     /// <summary>NODE's own view (its provider actor's, fed by the cluster-wide topic): is PROVIDER's account cooling down?</summary>
     public static async Task<bool?> CoolingDown(ClusterNode node, string provider, CancellationToken ct)
     {

@@ -67,8 +67,9 @@ static class ClusterReport
                           $"{string.Join(", ", m.CpuPct.Select(x => $"{x.Key} {x.Value:0}"))} | {F(m.CpuMsPerRequest, "0.000")} |");
         }
         sb.AppendLine();
-        sb.AppendLine("| process | start-up (to first 200) ms | idle RSS MB | VmHWM MB |").AppendLine("| --- | ---: | ---: | ---: |");
-        foreach (var (name, p) in c.Procs) sb.AppendLine($"| {name} | {F(p.StartupMs, "0")} | {F(p.IdleRssMb, "0.0")} | {F(p.PeakRssMb, "0.0")} |");
+        sb.AppendLine("| process | start-up (to first 200) ms | idle CPU (% of one core, 5 s without requests) | idle RSS MB | VmHWM MB |").AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var (name, p) in c.Procs)
+            sb.AppendLine($"| {name} | {F(p.StartupMs, "0")} | {F(c.IdleCpuPct.TryGetValue(name, out var idle) ? idle : null, "0.0")} | {F(p.IdleRssMb, "0.0")} | {F(p.PeakRssMb, "0.0")} |");
         sb.AppendLine();
         if (c.Propagations.Count > 0)
         {

@@ -15,6 +15,7 @@ static class ClusterRun
     private static readonly int[] HttpPorts = [18601, 18602, 18603], AkkaPorts = [18611, 18612, 18613];
     private const int Rounds = 5;
     private const int ChurnPerSecond = 10;
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
 
     public static async Task<ClusterSection> Run(Options o, BuiltEnv env, string repo)
     {
@@ -44,8 +45,7 @@ static class ClusterRun
             ClusterNodes.Start(single, env, routerCpu);
             sec.Procs["single"] = new ProcStats { StartupMs = await Procs.WaitReady(single.Proc!, single.Url + "/v1/health", s => s == 200, TimeSpan.FromSeconds(60)) };
             await Preflight(single, o, sec);
-            await Task.Delay(2000);
-            sec.Procs["single"].IdleRssMb = Native.StatusKb(single.Proc!.Pid, "VmRSS") / 1024.0;
+            await IdleCpu([single], sec);
             Console.WriteLine($"{"run",-34} {"ok/s",8} {"p50 ms",8} {"p99 ms",8} {"errors",6}  router CPU % of a core");
             IReadOnlyList<ClusterNode> alone = [single];
             await m.Measure("single-json-c64", "one router alone (SQLite), API key", [Gpt(single)], false, 64, alone);
@@ -53,6 +53,7 @@ static class ClusterRun
             await m.Measure("single-slot-json-c1", "one router alone (SQLite), slot-limited account", [Slot(single)], false, 1, alone);
             await m.Measure("single-slot-json-c64", "one router alone (SQLite), slot-limited account", [Slot(single)], false, 64, alone);
             await m.Measure("single-json-c1", "one router alone (SQLite), API key", [Gpt(single)], false, 1, alone);
+            sec.Procs["single"].PeakRssMb = Native.StatusKb(single.Proc!.Pid, "VmHWM") / 1024.0;
             Children.Stop(single.Proc!);
 
             // Three nodes on PostgreSQL.
@@ -60,12 +61,11 @@ static class ClusterRun
             Console.WriteLine("cluster: starting three nodes");
             sec.FormedMs = await ClusterNodes.Form(nodes, env, routerCpu, sec.Procs, TimeSpan.FromSeconds(120));
             Console.WriteLine($"cluster: three nodes Up on every node {sec.FormedMs / 1000:0.0} s after the first started");
-            var hosts = await ClusterNodes.AccountHosts(nodes[0], nodes, TimeSpan.FromSeconds(60));
+            var hosts = await ClusterNodes.SettledAccountHosts(nodes[0], nodes, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(60));
             sec.AccountHosts = hosts.ToDictionary(h => h.Key, h => h.Value.Node);
             Console.WriteLine("cluster: account entities on " + string.Join(", ", sec.AccountHosts.Select(h => $"{h.Key} → {h.Value}")));
             foreach (var n in nodes) await Preflight(n, o, sec);
-            await Task.Delay(2000);
-            foreach (var n in nodes) sec.Procs[n.Name].IdleRssMb = Native.StatusKb(n.Proc!.Pid, "VmRSS") / 1024.0;
+            await IdleCpu(nodes, sec);
 
             var slotHost = nodes.First(n => n.Name == sec.AccountHosts["slot-openai"]);
             var slotRemote = nodes.First(n => n != slotHost);
@@ -79,7 +79,10 @@ static class ClusterRun
             await m.Measure("slot-local-json-c64", $"slot-limited account, on its entity's node ({slotHost.Name})", [Slot(slotHost)], false, 64, nodes);
             await m.Measure("slot-remote-json-c64", $"slot-limited account, from another node ({slotRemote.Name}): lease crosses nodes", [Slot(slotRemote)], false, 64, nodes);
 
-            var (coolEntity, coolHostName) = hosts["cool-openai"];
+            var after = await ClusterNodes.AccountHosts(nodes[0], nodes, TimeSpan.FromSeconds(10));
+            if (after["slot-openai"].Node != slotHost.Name)
+                sec.Notes.Add($"slot-openai's entity moved from {slotHost.Name} to {after["slot-openai"].Node} during the slot runs: their local/remote labels may be wrong");
+            var (coolEntity, coolHostName) = after["cool-openai"];
             var via = nodes.First(n => n.Name != coolHostName);
             await PropagationRounds(sec, nodes, via, coolEntity, coolHostName);
 
@@ -116,7 +119,8 @@ static class ClusterRun
     private static Target Gpt(ClusterNode n) => new($"{n.Name}-gpt", $"{n.Name} openai→openai", n.Url + "/v1/chat/completions", "gpt-bench", new(), "openai");
     private static Target Slot(ClusterNode n) => new($"{n.Name}-slot", $"{n.Name} slot-limited", n.Url + "/v1/chat/completions", "slot-bench", new(), "openai");
 
-    /// <summary>One JSON and one streamed call on the API-key route and one on the slot-limited route must succeed.</summary>
+    /// <summary>One JSON and one streamed call on the API-key route and one on the slot-limited route must succeed; then a short
+    /// unrecorded load on each (so the measured runs find the code compiled and the pools grown, as in a long-running router).</summary>
     private static async Task Preflight(ClusterNode n, Options o, ClusterSection sec)
     {
         using var client = Load.NewClient(4);
@@ -124,7 +128,23 @@ static class ClusterRun
         {
             var r = await Load.Send(client, t, stream, Load.Body(t.Model, stream), o.Chunks, CancellationToken.None);
             if (!r.Ok) sec.Notes.Add($"preflight: {t.Label} {(stream ? "stream" : "JSON")} failed: {r.Error}");
+            await Load.Closed(t, stream, 16, TimeSpan.Zero, TimeSpan.FromSeconds(1.5), o.Chunks);
         }
+    }
+
+    /// <summary>CPU each router process uses over a few seconds without requests, in % of one core: what simply being up costs.</summary>
+    private static async Task IdleCpu(IEnumerable<ClusterNode> routers, ClusterSection sec)
+    {
+        var list = routers.ToList();
+        var before = list.ToDictionary(n => n.Name, n => ClusterNodes.CpuTicks(n.Proc!.Pid) ?? 0);
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(IdleWindow);
+        foreach (var n in list)
+        {
+            sec.Procs[n.Name].IdleRssMb = Native.StatusKb(n.Proc!.Pid, "VmRSS") / 1024.0;
+            sec.IdleCpuPct[n.Name] = ((ClusterNodes.CpuTicks(n.Proc.Pid) ?? before[n.Name]) - before[n.Name]) / watch.Elapsed.TotalSeconds;
+        }
+        Console.WriteLine("idle: " + string.Join(", ", list.Select(n => $"{n.Name} {sec.IdleCpuPct[n.Name]:0.0}% CPU, {sec.Procs[n.Name].IdleRssMb:0.0} MB")));
     }
 
     /// <summary>

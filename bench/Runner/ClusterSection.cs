@@ -16,6 +16,8 @@ sealed class ClusterSection
     /// <summary>First node's process start → every node sees all three Up.</summary>
     public double? FormedMs { get; set; }
     public Dictionary<string, ProcStats> Procs { get; set; } = new();
+    /// <summary>CPU each router used over 5 s without requests (after its warm-up), in % of one core.</summary>
+    public Dictionary<string, double> IdleCpuPct { get; set; } = new();
     /// <summary>Which node hosts each provider's one account entity (node1..3).</summary>
     public Dictionary<string, string> AccountHosts { get; set; } = new();
     public List<ClusterMeasure> Runs { get; set; } = new();
