@@ -78,7 +78,7 @@ static class ClusterReport
                           "(`/v0/management/status`, its provider actor, fed by the cluster-wide topic) shows the change; median / max of the rounds.").AppendLine();
             sb.AppendLine($"| change | made through | account entity on | {string.Join(" | ", names)} |").AppendLine($"| --- | --- | --- |{string.Concat(names.Select(_ => " ---: |"))}");
             foreach (var p in c.Propagations)
-                sb.AppendLine($"| {p.Change}{(p.AnswerMs is { } a ? $" (the call's own answer: {a:0.0} ms)" : "")} | {p.Via} | {p.Host} | " +
+                sb.AppendLine($"| {p.Change}{(p.AnswerMs is { } a ? $" (its request answered after {a:0.0} ms)" : "")} | {p.Via} | {p.Host} | " +
                               string.Join(" | ", names.Select(n => p.SeenMs.TryGetValue(n, out var v) ? $"{F(v[0], "0.0")} / {F(v[1], "0.0")}" : "–")) + " |");
             sb.AppendLine();
         }
