@@ -168,8 +168,14 @@ static class Load
     }
 
     /// <summary>Closed loop: CONC workers, each sends its next request as soon as the previous answer is read.</summary>
-    public static async Task<RunResult> Closed(Target t, bool stream, int conc, TimeSpan warm, TimeSpan dur, int chunks)
+    public static Task<RunResult> Closed(Target t, bool stream, int conc, TimeSpan warm, TimeSpan dur, int chunks) =>
+        Closed([t], stream, conc, warm, dur, chunks);
+
+    /// <summary>Closed loop spread over several targets (e.g. the nodes of a cluster): worker i sends to spread[i % n],
+    /// so the connections, and the load, are spread round robin. Reported under the first target's key.</summary>
+    public static async Task<RunResult> Closed(IReadOnlyList<Target> spread, bool stream, int conc, TimeSpan warm, TimeSpan dur, int chunks)
     {
+        var t = spread[0];
         using var client = NewClient(int.MaxValue);
         var body = Body(t.Model, stream);
         var t0 = Now;
@@ -184,7 +190,7 @@ static class Load
             while (Now < measEnd && !hard.IsCancellationRequested)
             {
                 var start = Now;
-                var o = await Send(client, t, stream, body, chunks, hard.Token);
+                var o = await Send(client, spread[i % spread.Count], stream, body, chunks, hard.Token);
                 var end = Now;
                 if (start >= measStart && end <= measEnd)
                 {

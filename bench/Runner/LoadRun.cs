@@ -4,6 +4,7 @@ sealed class Results
 {
     public LoadSection? Load { get; set; }
     public List<SoakSection> Soaks { get; set; } = new(); // one per stream count, the latest of each
+    public ClusterSection? Cluster { get; set; }           // the latest --cluster run
 }
 
 sealed class ProcStats

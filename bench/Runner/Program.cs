@@ -1,5 +1,5 @@
 // The router benchmark, one command (bench/README.md):
-//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
+//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--cluster] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -34,6 +34,8 @@ try
     var results = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Report.Json) ?? new Results() : new Results();
 
     if (opts.ReportOnly) { }
+    else if (opts.Cluster)
+        results.Cluster = await ClusterRun.Run(opts, await Setup.Build(repo, cache), repo);
     else if (opts.Soak)
     {
         var soak = await Soak.Run(opts, await Setup.Build(repo, cache), cache, soft, hard);
@@ -64,7 +66,7 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly;
+        public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -81,13 +83,14 @@ namespace Bench
                 {
                     case "--quick": o.Quick = true; o.Duration = 3; o.Warmup = 0.5; break;
                     case "--soak": o.Soak = true; break;
+                    case "--cluster": o.Cluster = true; break;
                     case "--report-only": o.ReportOnly = true; break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;

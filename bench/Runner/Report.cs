@@ -35,6 +35,7 @@ static class Report
             sb.AppendLine($"- load average (1/5/15 min) before the run: {L.LoadAvgBefore}, after: {L.LoadAvgAfter} (on a 2-core machine anything else running skews the figures)");
         }
         foreach (var S0 in res.Soaks) sb.AppendLine($"- soak run ({S0.Streams:N0} streams): {S0.When}, `{S0.Command}`, router: {S0.RouterSource}");
+        if (res.Cluster is { } C0) sb.AppendLine(ClusterReport.RunLine(C0));
         sb.AppendLine();
 
         sb.AppendLine("## Targets").AppendLine();
@@ -117,6 +118,8 @@ static class Report
             foreach (var n in S.Notes) sb.AppendLine($"- {n}");
             if (S.Notes.Count > 0) sb.AppendLine();
         }
+
+        ClusterReport.Append(sb, res.Cluster);
 
         var problems = (L?.Problems ?? new()).ToList();
         var withErrors = L?.Runs.Where(r => r.Errors > 0 || r.Note is not null).ToList() ?? new();
@@ -201,6 +204,7 @@ static class Report
         }
         if (res.Soaks.Count == 0)
             yield return ("soak: 10,000 concurrent streams, router peak RSS < 1 GB", "–", "not measured (run with --soak)");
+        foreach (var g in ClusterReport.Goals(res.Cluster)) yield return g;
     }
 }
 
