@@ -1,5 +1,5 @@
 // The router benchmark, one command (bench/README.md):
-//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
+//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--idle] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -34,6 +34,8 @@ try
     var results = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Report.Json) ?? new Results() : new Results();
 
     if (opts.ReportOnly) { }
+    else if (opts.IdleOnly)
+        results.Idle = await Idle.Run(opts, await Setup.Build(repo, cache), cache);
     else if (opts.Soak)
     {
         var soak = await Soak.Run(opts, await Setup.Build(repo, cache), cache, soft, hard);
@@ -42,7 +44,11 @@ try
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
     else
-        results.Load = await LoadRun.Run(opts, await Setup.Build(repo, cache), cache);
+    {
+        var built = await Setup.Build(repo, cache);
+        results.Idle = await Idle.Run(opts, built, cache);
+        results.Load = await LoadRun.Run(opts, built, cache);
+    }
 
     File.WriteAllText(path, JsonSerializer.Serialize(results, Report.Json));
     File.WriteAllText(Path.Combine(resultsDir, "latest.md"), Report.Markdown(results));
@@ -64,7 +70,8 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly;
+        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly, IdleOnly;
+        public int IdleStarts = 3;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -82,12 +89,14 @@ namespace Bench
                     case "--quick": o.Quick = true; o.Duration = 3; o.Warmup = 0.5; break;
                     case "--soak": o.Soak = true; break;
                     case "--report-only": o.ReportOnly = true; break;
+                    case "--idle": o.IdleOnly = true; break;
+                    case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --idle, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;
@@ -125,12 +134,14 @@ namespace Bench
             var commit = (await Git(repo, "rev-parse", "--short", "HEAD")).Trim();
             var dirty = (await Git(repo, "status", "--porcelain", "--", "src")).Trim().Length > 0;
 
-            Console.WriteLine("build: src/Router.Http (Release)");
+            // The router runs as it is deployed: `dotnet publish -c Release` (ReadyToRun, see Router.Http.csproj), as scripts/router.sh and the Dockerfile do.
+            Console.WriteLine("build: src/Router.Http (dotnet publish -c Release into bench/.cache/router-publish)");
             string routerDll, source;
-            var (rc, rtail) = await Children.RunToEnd("build-router", "dotnet", ["build", Path.Combine(repo, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+            var publishDir = Path.Combine(cache, "router-publish");
+            var (rc, rtail) = await PublishRouter("build-router", Path.Combine(repo, "src", "Router.Http"), publishDir);
             if (rc == 0)
             {
-                routerDll = Path.Combine(repo, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+                routerDll = Path.Combine(publishDir, "router.dll");
                 source = dirty ? $"working tree (HEAD {commit} + uncommitted changes in src/)" : $"working tree = HEAD {commit}";
             }
             else
@@ -145,9 +156,9 @@ namespace Bench
                 if (ac != 0) throw new InvalidOperationException("git archive failed: " + atail);
                 var (tc, ttail) = await Children.RunToEnd("untar", "tar", ["-xf", tar, "-C", snap], TimeSpan.FromMinutes(1));
                 if (tc != 0) throw new InvalidOperationException("tar failed: " + ttail);
-                var (bc, btail) = await Children.RunToEnd("build-router-head", "dotnet", ["build", Path.Combine(snap, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+                var (bc, btail) = await PublishRouter("build-router-head", Path.Combine(snap, "src", "Router.Http"), Path.Combine(snap, "publish"));
                 if (bc != 0) throw new InvalidOperationException($"neither the working tree nor HEAD's router builds:\n{btail}");
-                routerDll = Path.Combine(snap, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+                routerDll = Path.Combine(snap, "publish", "router.dll");
                 source = $"HEAD {commit} snapshot (the working tree did not compile: {FirstError(rtail)})";
             }
 
@@ -163,6 +174,9 @@ namespace Bench
                 Path.Combine(benchDir, "Yarp", "bin", "Release", "net10.0", "Yarp.dll"),
                 routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine);
         }
+
+        private static Task<(int Code, string Tail)> PublishRouter(string logName, string project, string output) =>
+            Children.RunToEnd(logName, "dotnet", ["publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
 
         private static string FirstError(string tail) =>
             tail.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim() is { } l

@@ -76,6 +76,7 @@ public static class AkkaSetup
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                 .WithActors((system, registry) =>
                 {
+                    StartupClock.Mark("actor_system_started");
                     var region = registry.Get<AccountRegion>();
                     var roster = registry.Get<RosterRegion>();
                     var routing = system.ActorOf(Props.Create(() => new RoutingActor(providers, region, roster, catalog)), "routing");
@@ -91,6 +92,7 @@ public static class AkkaSetup
                         resolver.GetService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Router.Cluster"));
                     var table = ClusterHocon.UsesLease(config) ? new ClusterTable(config.Auth.ConnectionString) : null;
                     await new ClusterJoin(system, table).StartAsync(config.Cluster);
+                    StartupClock.Mark("cluster_joined");
                 })
                 .AddStartup(async (system, _) => await RewriteLegacyRowsAsync(system, config.Auth));
         });
