@@ -8,12 +8,14 @@ namespace Bench;
 /// <summary>One fresh start of the router, measured at its first 200 and 2 s later (no request served in between).</summary>
 sealed class IdleStart
 {
+    public string Variant { get; set; } = Idle.Published;
     public double StartupMs { get; set; }
     public double CpuMsToReady { get; set; }          // user + system CPU of the process until its first 200
     public double RssMb { get; set; }
     public double AnonMb { get; set; }                 // RssAnon: GC heaps, native heaps, thread stacks, JIT'd code without W^X
     public double FileMb { get; set; }                 // RssFile: mapped dlls and .so files (shared, clean)
     public double ShmemMb { get; set; }                // RssShmem: the runtime's W^X double-mapped executable memory (JIT'd code, stubs, loader heaps)
+    public double PrivateMb { get; set; }              // Private_Clean + Private_Dirty of smaps_rollup: what this process alone holds (USS)
     public double DllMb { get; set; }
     public int DllsMapped { get; set; }
     public double SoMb { get; set; }
@@ -42,9 +44,12 @@ sealed class IdleSection
     public List<IdleStart> Starts { get; set; } = new();
 
     /// <summary>The start whose idle RSS is the median: the one the breakdown is shown for.</summary>
-    [JsonIgnore] public IdleStart? Median => Starts.Where(s => s.Error is null).OrderBy(s => s.RssMb).ElementAtOrDefault(Starts.Count(s => s.Error is null) / 2);
-    [JsonIgnore] public double? MedianStartupMs => MedianOf(Starts.Where(s => s.Error is null).Select(s => s.StartupMs));
-    [JsonIgnore] public double? MedianCpuMs => MedianOf(Starts.Where(s => s.Error is null).Select(s => s.CpuMsToReady));
+    [JsonIgnore] public IdleStart? Median => MedianStart(Idle.Published);
+    [JsonIgnore] public double? MedianStartupMs => MedianOf(Ok(Idle.Published).Select(s => s.StartupMs));
+    [JsonIgnore] public double? MedianCpuMs => MedianOf(Ok(Idle.Published).Select(s => s.CpuMsToReady));
+
+    public IdleStart? MedianStart(string variant) => Ok(variant).OrderBy(s => s.RssMb).ElementAtOrDefault(Ok(variant).Count() / 2);
+    private IEnumerable<IdleStart> Ok(string variant) => Starts.Where(s => s.Error is null && s.Variant == variant);
 
     private static double? MedianOf(IEnumerable<double> values)
     {
@@ -60,7 +65,9 @@ sealed class IdleSection
 /// </summary>
 static class Idle
 {
-    public const int RouterPort = 18319;
+    public const int RouterPort = 18397;
+    public const string Published = "published (ReadyToRun)";
+    public const string JitOnly = "dotnet build (JIT only)";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static async Task<IdleSection> Run(Options o, BuiltEnv env, string cache)
@@ -68,26 +75,33 @@ static class Idle
         var sec = new IdleSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = "dotnet run -c Release --project bench/Runner --" + (o.IdleOnly ? " --idle" : o.Quick ? " --quick" : ""),
+            Command = "dotnet run -c Release --project bench/Runner --" + (o.IdleCompare ? " --idle-compare" : o.IdleOnly ? " --idle" : o.Quick ? " --quick" : "") + (o.IdleStarts != 3 ? $" --idle-starts {o.IdleStarts}" : ""),
             RouterSource = env.RouterSource, Pinned = Children.Pin, LoadAvgBefore = LoadRun.LoadAvg(),
         };
         Procs.EnsureFree(RouterPort, "router (idle breakdown)");
+        // With --idle-compare the plain `dotnet build` output starts in turn with the published one, side by side.
+        var variants = new List<(string Name, string Dll)> { (Published, env.RouterDll) };
+        if (env.RouterJitDll is { } jit) variants.Add((JitOnly, jit));
         for (var i = 0; i < o.IdleStarts; i++)
         {
-            var start = await MeasureOne(env, cache, i);
-            sec.Starts.Add(start);
-            Console.WriteLine(start.Error is { } e ? $"idle: start {i + 1} failed: {e}"
-                : $"idle: start {i + 1}: first 200 after {start.StartupMs:0} ms ({start.CpuMsToReady:0} ms CPU), idle RSS {start.RssMb:0.0} MB");
+            foreach (var (name, dll) in variants)
+            {
+                var start = await MeasureOne(dll, cache, i);
+                start.Variant = name;
+                sec.Starts.Add(start);
+                Console.WriteLine(start.Error is { } e ? $"idle: {name} start {i + 1} failed: {e}"
+                    : $"idle: {name} start {i + 1}: first 200 after {start.StartupMs:0} ms ({start.CpuMsToReady:0} ms CPU), idle RSS {start.RssMb:0.0} MB");
+            }
         }
         sec.LoadAvgAfter = LoadRun.LoadAvg();
         return sec;
     }
 
-    private static async Task<IdleStart> MeasureOne(BuiltEnv env, string cache, int i)
+    private static async Task<IdleStart> MeasureOne(string dll, string cache, int i)
     {
         var authDir = Path.Combine(Path.GetTempPath(), "router-bench-idle-" + Guid.NewGuid().ToString("N")[..8]);
         var config = Procs.WriteRouterConfig(cache, RouterPort, LoadRun.FakePort, authDir);
-        var router = Children.Start($"router-idle-{i + 1}", "dotnet", [env.RouterDll, "--config", config], cpu: 1);
+        var router = Children.Start($"router-idle-{i + 1}", "dotnet", [dll, "--config", config], cpu: 1);
         var s = new IdleStart();
         try
         {
@@ -119,6 +133,9 @@ static class Idle
         double Mb(string field) => (Native.StatusKb(pid, field) ?? 0) / 1024.0;
         s.RssMb = Mb("VmRSS"); s.AnonMb = Mb("RssAnon"); s.FileMb = Mb("RssFile"); s.ShmemMb = Mb("RssShmem");
         s.Threads = (int)(Native.StatusKb(pid, "Threads") ?? 0);
+        s.PrivateMb = File.ReadLines($"/proc/{pid}/smaps_rollup")
+            .Where(l => l.StartsWith("Private_Clean:", StringComparison.Ordinal) || l.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l.Split(':')[1].Trim().Split(' ')[0], Inv)) / 1024.0;
         var rssByPath = new Dictionary<string, long>();
         string? current = null;
         foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
@@ -184,19 +201,24 @@ static class Idle
         sb.AppendLine($"The router started {sec.Starts.Count} times on its own ({sec.When}, `{sec.Command}`, router: {sec.RouterSource}; " +
                       $"{(sec.Pinned ? "pinned to CPU 1" : "no pinning")}; load average before {sec.LoadAvgBefore}, after {sec.LoadAvgAfter}). " +
                       "Start-up = process start → first 200 on `/v1/health` (polled every 10 ms); CPU = the process's user + system time at that moment; " +
-                      "memory read 2 s later from `/proc/PID/status` and `/proc/PID/smaps`; runtime figures from `GET /v0/management/runtime`.").AppendLine();
-        sb.AppendLine("| start | start-up ms | CPU ms to first 200 | idle RSS MB | anon MB | file MB | shmem (W^X code) MB | threads | JIT'd methods | JIT ms | assemblies |")
-          .AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                      "memory read 2 s later from `/proc/PID/status`, `/proc/PID/smaps` and `smaps_rollup` (private = pages no other process shares); file = mapped dlls and .so files, clean and shared with every .NET process using them; shmem = the runtime's double-mapped (W^X) executable memory; runtime figures from `GET /v0/management/runtime`.").AppendLine();
+        sb.AppendLine("| router | start | start-up ms | CPU ms to first 200 | idle RSS MB | private MB (USS) | anon MB | file MB | shmem (W^X code) MB | threads | JIT'd methods | JIT ms | assemblies |")
+          .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < sec.Starts.Count; i++)
         {
             var s = sec.Starts[i];
-            if (s.Error is not null) { sb.AppendLine($"| {i + 1} | failed: {s.Error} | | | | | | | | | |"); continue; }
-            sb.AppendLine($"| {i + 1} | {F(s.StartupMs, "0")} | {F(s.CpuMsToReady, "0")} | {F(s.RssMb)} | {F(s.AnonMb)} | {F(s.FileMb)} | {F(s.ShmemMb)} | {s.Threads} | " +
+            if (s.Error is not null) { sb.AppendLine($"| {s.Variant} | {i + 1} | failed: {s.Error} | | | | | | | | | | |"); continue; }
+            sb.AppendLine($"| {s.Variant} | {i + 1} | {F(s.StartupMs, "0")} | {F(s.CpuMsToReady, "0")} | {F(s.RssMb)} | {F(s.PrivateMb)} | {F(s.AnonMb)} | {F(s.FileMb)} | {F(s.ShmemMb)} | {s.Threads} | " +
                           $"{s.JitMethods?.ToString("N0", Inv) ?? "–"} | {F(s.JitMs, "0")} | {s.Assemblies?.ToString(Inv) ?? "–"} |");
         }
         sb.AppendLine();
-        if (sec.Median is not { } m) return;
-        sb.AppendLine("Breakdown of the median start (by idle RSS):").AppendLine();
+        foreach (var variant in new[] { Published, JitOnly })
+            if (sec.MedianStart(variant) is { } m) Breakdown(sb, variant, m);
+    }
+
+    private static void Breakdown(StringBuilder sb, string variant, IdleStart m)
+    {
+        sb.AppendLine($"Breakdown of the median start of the {variant} router (by idle RSS):").AppendLine();
         sb.AppendLine($"- start-up milestones (ms since process start): " +
                       string.Join(", ", m.PhasesMs.OrderBy(p => p.Value).Select(p => $"{p.Key} {p.Value:0}".ToString(Inv))) + $", first 200 {m.StartupMs:0}");
         sb.AppendLine($"- mapped files: {m.DllsMapped} dlls {m.DllMb:0.0} MB resident (biggest: {string.Join(", ", m.BiggestDlls)} MB), native libraries (.so) {m.SoMb:0.0} MB");

@@ -35,7 +35,7 @@ try
 
     if (opts.ReportOnly) { }
     else if (opts.IdleOnly)
-        results.Idle = await Idle.Run(opts, await Setup.Build(repo, cache), cache);
+        results.Idle = await Idle.Run(opts, await Setup.Build(repo, cache, opts.IdleCompare), cache);
     else if (opts.Soak)
     {
         var soak = await Soak.Run(opts, await Setup.Build(repo, cache), cache, soft, hard);
@@ -70,7 +70,7 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly, IdleOnly;
+        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare;
         public int IdleStarts = 3;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
@@ -90,13 +90,14 @@ namespace Bench
                     case "--soak": o.Soak = true; break;
                     case "--report-only": o.ReportOnly = true; break;
                     case "--idle": o.IdleOnly = true; break;
+                    case "--idle-compare": o.IdleOnly = true; o.IdleCompare = true; break;
                     case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --idle, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --idle, --idle-compare, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;
@@ -116,13 +117,17 @@ namespace Bench
     }
 
     /// <summary>What the build step produced: the dlls to run, and where the router came from.</summary>
-    sealed record BuiltEnv(string FakeDll, string YarpDll, string RouterDll, string RouterSource, string Commit, string? PortkeyEntry, string? PortkeyWhyNot, string Machine);
+    sealed record BuiltEnv(string FakeDll, string YarpDll, string RouterDll, string RouterSource, string Commit, string? PortkeyEntry, string? PortkeyWhyNot, string Machine)
+    {
+        /// <summary>The router of a plain `dotnet build -c Release` (no ReadyToRun), with --idle-compare.</summary>
+        public string? RouterJitDll { get; init; }
+    }
 
     static class Setup
     {
         private const string PortkeyPackage = "@portkey-ai/gateway@1.15.2";
 
-        public static async Task<BuiltEnv> Build(string repo, string cache)
+        public static async Task<BuiltEnv> Build(string repo, string cache, bool alsoJitBuild = false)
         {
             var benchDir = Path.Combine(repo, "bench");
             foreach (var proj in new[] { "FakeUpstream", "Yarp" })
@@ -166,13 +171,22 @@ namespace Bench
             try { (entry, whyNot) = await InstallPortkey(repo, cache); }
             catch (Exception e) { whyNot = e.Message; }
 
+            string? jitDll = null;
+            if (alsoJitBuild)
+            {
+                Console.WriteLine("build: src/Router.Http (dotnet build -c Release, for --idle-compare)");
+                var (jc, jtail) = await Children.RunToEnd("build-router-jit", "dotnet", ["build", Path.Combine(repo, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
+                if (jc != 0) throw new InvalidOperationException($"building the router failed:\n{jtail}");
+                jitDll = Path.Combine(repo, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+            }
+
             var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
             var mem = File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim();
             var machine = $"{Environment.ProcessorCount} cores ({cpu}), {mem} RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
             return new BuiltEnv(
                 Path.Combine(benchDir, "FakeUpstream", "bin", "Release", "net10.0", "FakeUpstream.dll"),
                 Path.Combine(benchDir, "Yarp", "bin", "Release", "net10.0", "Yarp.dll"),
-                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine);
+                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine) { RouterJitDll = jitDll };
         }
 
         private static Task<(int Code, string Tail)> PublishRouter(string logName, string project, string output) =>

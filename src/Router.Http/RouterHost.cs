@@ -32,7 +32,8 @@ public static class RouterHost
         config = WorkerServices.Prepare(config, relayAddress);
         // Before any file is written: logs, the database, token files and keys are the owner's alone.
         OwnerOnlyFiles.RestrictProcessUmask();
-        var builder = WebApplication.CreateSlimBuilder();
+        // The router's settings come from its YAML file: no file watcher on appsettings*.json of the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.Server.ShutdownTimeout));
         var logLevel = new LiveLogLevel(config.Logging);
         ConfigureLogging(builder.Logging, config.Logging, logLevel, console);
