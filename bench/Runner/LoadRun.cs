@@ -3,6 +3,7 @@ namespace Bench;
 sealed class Results
 {
     public LoadSection? Load { get; set; }
+    public IdleSection? Idle { get; set; }
     public List<SoakSection> Soaks { get; set; } = new(); // one per stream count, the latest of each
     public ClusterSection? Cluster { get; set; }           // the latest --cluster run
 }

@@ -1,5 +1,5 @@
 // The router benchmark, one command (bench/README.md):
-//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--cluster] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
+//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--cluster] [--idle] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -36,6 +36,8 @@ try
     if (opts.ReportOnly) { }
     else if (opts.Cluster)
         results.Cluster = await ClusterRun.Run(opts, await Setup.Build(repo, cache), repo);
+    else if (opts.IdleOnly)
+        results.Idle = await Idle.Run(opts, await Setup.Build(repo, cache, opts.IdleCompare), cache);
     else if (opts.Soak)
     {
         var soak = await Soak.Run(opts, await Setup.Build(repo, cache), cache, soft, hard);
@@ -44,7 +46,11 @@ try
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
     else
-        results.Load = await LoadRun.Run(opts, await Setup.Build(repo, cache), cache);
+    {
+        var built = await Setup.Build(repo, cache);
+        results.Idle = await Idle.Run(opts, built, cache);
+        results.Load = await LoadRun.Run(opts, built, cache);
+    }
 
     File.WriteAllText(path, JsonSerializer.Serialize(results, Report.Json));
     File.WriteAllText(Path.Combine(resultsDir, "latest.md"), Report.Markdown(results));
@@ -66,7 +72,8 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly;
+        public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare;
+        public int IdleStarts = 3;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -85,12 +92,15 @@ namespace Bench
                     case "--soak": o.Soak = true; break;
                     case "--cluster": o.Cluster = true; break;
                     case "--report-only": o.ReportOnly = true; break;
+                    case "--idle": o.IdleOnly = true; break;
+                    case "--idle-compare": o.IdleOnly = true; o.IdleCompare = true; break;
+                    case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;
@@ -110,13 +120,17 @@ namespace Bench
     }
 
     /// <summary>What the build step produced: the dlls to run, and where the router came from.</summary>
-    sealed record BuiltEnv(string FakeDll, string YarpDll, string RouterDll, string RouterSource, string Commit, string? PortkeyEntry, string? PortkeyWhyNot, string Machine);
+    sealed record BuiltEnv(string FakeDll, string YarpDll, string RouterDll, string RouterSource, string Commit, string? PortkeyEntry, string? PortkeyWhyNot, string Machine)
+    {
+        /// <summary>The router of a plain `dotnet build -c Release` (no ReadyToRun), with --idle-compare.</summary>
+        public string? RouterJitDll { get; init; }
+    }
 
     static class Setup
     {
         private const string PortkeyPackage = "@portkey-ai/gateway@1.15.2";
 
-        public static async Task<BuiltEnv> Build(string repo, string cache)
+        public static async Task<BuiltEnv> Build(string repo, string cache, bool alsoJitBuild = false)
         {
             var benchDir = Path.Combine(repo, "bench");
             foreach (var proj in new[] { "FakeUpstream", "Yarp" })
@@ -128,12 +142,14 @@ namespace Bench
             var commit = (await Git(repo, "rev-parse", "--short", "HEAD")).Trim();
             var dirty = (await Git(repo, "status", "--porcelain", "--", "src")).Trim().Length > 0;
 
-            Console.WriteLine("build: src/Router.Http (Release)");
+            // The router runs as it is deployed: `dotnet publish -c Release` (ReadyToRun, see Router.Http.csproj), as scripts/router.sh and the Dockerfile do.
+            Console.WriteLine("build: src/Router.Http (dotnet publish -c Release into bench/.cache/router-publish)");
             string routerDll, source;
-            var (rc, rtail) = await Children.RunToEnd("build-router", "dotnet", ["build", Path.Combine(repo, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+            var publishDir = Path.Combine(cache, "router-publish");
+            var (rc, rtail) = await PublishRouter("build-router", Path.Combine(repo, "src", "Router.Http"), publishDir);
             if (rc == 0)
             {
-                routerDll = Path.Combine(repo, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+                routerDll = Path.Combine(publishDir, "router.dll");
                 source = dirty ? $"working tree (HEAD {commit} + uncommitted changes in src/)" : $"working tree = HEAD {commit}";
             }
             else
@@ -148,9 +164,9 @@ namespace Bench
                 if (ac != 0) throw new InvalidOperationException("git archive failed: " + atail);
                 var (tc, ttail) = await Children.RunToEnd("untar", "tar", ["-xf", tar, "-C", snap], TimeSpan.FromMinutes(1));
                 if (tc != 0) throw new InvalidOperationException("tar failed: " + ttail);
-                var (bc, btail) = await Children.RunToEnd("build-router-head", "dotnet", ["build", Path.Combine(snap, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+                var (bc, btail) = await PublishRouter("build-router-head", Path.Combine(snap, "src", "Router.Http"), Path.Combine(snap, "publish"));
                 if (bc != 0) throw new InvalidOperationException($"neither the working tree nor HEAD's router builds:\n{btail}");
-                routerDll = Path.Combine(snap, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+                routerDll = Path.Combine(snap, "publish", "router.dll");
                 source = $"HEAD {commit} snapshot (the working tree did not compile: {FirstError(rtail)})";
             }
 
@@ -158,14 +174,26 @@ namespace Bench
             try { (entry, whyNot) = await InstallPortkey(repo, cache); }
             catch (Exception e) { whyNot = e.Message; }
 
+            string? jitDll = null;
+            if (alsoJitBuild)
+            {
+                Console.WriteLine("build: src/Router.Http (dotnet build -c Release, for --idle-compare)");
+                var (jc, jtail) = await Children.RunToEnd("build-router-jit", "dotnet", ["build", Path.Combine(repo, "src", "Router.Http"), "-c", "Release", "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
+                if (jc != 0) throw new InvalidOperationException($"building the router failed:\n{jtail}");
+                jitDll = Path.Combine(repo, "src", "Router.Http", "bin", "Release", "net10.0", "router.dll");
+            }
+
             var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
             var mem = File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim();
             var machine = $"{Environment.ProcessorCount} cores ({cpu}), {mem} RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
             return new BuiltEnv(
                 Path.Combine(benchDir, "FakeUpstream", "bin", "Release", "net10.0", "FakeUpstream.dll"),
                 Path.Combine(benchDir, "Yarp", "bin", "Release", "net10.0", "Yarp.dll"),
-                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine);
+                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine) { RouterJitDll = jitDll };
         }
+
+        private static Task<(int Code, string Tail)> PublishRouter(string logName, string project, string output) =>
+            Children.RunToEnd(logName, "dotnet", ["publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
 
         private static string FirstError(string tail) =>
             tail.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim() is { } l

@@ -86,6 +86,8 @@ static class Report
             }
         }
 
+        if (res.Idle is not null) Idle.Markdown(sb, res.Idle);
+
         foreach (var S in res.Soaks)
         {
             sb.AppendLine($"## Soak: {S.Streams:N0} concurrent slow streams through the router").AppendLine();
@@ -188,9 +190,10 @@ static class Report
                 }
             }
             var rp = L.Procs.GetValueOrDefault("router");
-            yield return ("router idle RSS < 100 MB", rp?.IdleRssMb is { } idle ? $"{idle:0.0} MB" : "–", rp?.IdleRssMb is { } i2 ? Met(i2 < 100) : "not measured");
-            yield return ("router start-up < 1 s (process start to first 200 on /v1/health)", rp?.StartupMs is { } st ? $"{st / 1000:0.00} s" : "–", rp?.StartupMs is { } s2 ? Met(s2 < 1000) : "not measured");
+            yield return ("router idle RSS < 100 MB (load run: after the preflight requests)", rp?.IdleRssMb is { } idle ? $"{idle:0.0} MB" : "–", rp?.IdleRssMb is { } i2 ? Met(i2 < 100) : "not measured");
+            yield return ("router start-up < 1 s (load run: process start to first 200 on /v1/health)", rp?.StartupMs is { } st ? $"{st / 1000:0.00} s" : "–", rp?.StartupMs is { } s2 ? Met(s2 < 1000) : "not measured");
         }
+        foreach (var goal in Idle.Goals(res.Idle)) yield return goal;
         foreach (var S in res.Soaks)
         {
             var peak = Math.Max(S.PeakRssMb ?? 0, S.HwmMb ?? 0);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Router.Http;
 
+Router.Actors.Hosting.StartupClock.Mark("main");
+
 // The command line. No verb means `serve` (foreground). Every verb takes --config (default
 // ./config.unified.yaml); start/stop/status/restart/logs find the running router through the
 // pid file in auth.dir and talk to it over HTTP.

@@ -26,6 +26,7 @@ public static class RouterHost
     /// <param name="console">False for a router started in the background: it logs to its file only.</param>
     public static WebApplication Build(RouterConfig config, Action<ILoggingBuilder>? extraLogging = null, bool console = true)
     {
+        StartupClock.Mark("host_build");
         var relayAddress = new RelayAddress();
         var original = config;
         config = WorkerServices.Prepare(config, relayAddress);
@@ -81,6 +82,8 @@ public static class RouterHost
         builder.Services.AddRouterSecurity(config);
 
         var app = builder.Build();
+        StartupClock.Mark("host_built");
+        app.Lifetime.ApplicationStarted.Register(() => StartupClock.Mark("listening"));
         app.UseRequestLog(); // outermost: it logs the answer every inner layer wrote, 500s included
         app.UseMiddleware<ErrorAnswers>();
         app.UseExceptionHandler(ErrorAnswers.ExceptionOptions());
@@ -100,6 +103,7 @@ public static class RouterHost
         ReloadEndpoint.Map(app);
         ClusterEndpoints.Map(app);
         DiagnosticsEndpoints.Map(app);
+        Diagnostics.RuntimeEndpoint.Map(app);
         RelayEndpoint.Map(app, config);
         AiStudioEndpoints.Map(app);
         WorkerServices.StartWhenListening(app, original, relayAddress);

@@ -48,6 +48,7 @@ public static class AkkaSetup
                 .AddHocon(RouterSerializer.Hocon(config.Auth.Dir, config.Cluster.Enabled ? config.Cluster.Secret : ""), HoconAddMode.Prepend)
                 .AddHocon(ClusterHocon.For(config), HoconAddMode.Prepend)
                 .AddHocon(ShardingTuning.Hocon, HoconAddMode.Prepend)
+                .AddHocon(config.Cluster.Enabled ? "" : SingleNodeRemoting, HoconAddMode.Prepend)
                 .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
@@ -77,6 +78,7 @@ public static class AkkaSetup
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                 .WithActors((system, registry) =>
                 {
+                    StartupClock.Mark("actor_system_started");
                     var region = registry.Get<AccountRegion>();
                     var roster = registry.Get<RosterRegion>();
                     var routing = system.ActorOf(Props.Create(() => new RoutingActor(providers, region, roster, catalog)), "routing");
@@ -92,6 +94,7 @@ public static class AkkaSetup
                         resolver.GetService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Router.Cluster"));
                     var table = ClusterHocon.UsesLease(config) ? new ClusterTable(config.Auth.ConnectionString) : null;
                     await new ClusterJoin(system, table).StartAsync(config.Cluster);
+                    StartupClock.Mark("cluster_joined");
                 })
                 .AddStartup(async (system, _) => await RewriteLegacyRowsAsync(system, config.Auth));
         });
@@ -105,6 +108,14 @@ public static class AkkaSetup
         services.AddHostedService<UsageFlushOnStop>();
         return services;
     }
+
+    /// <summary>A cluster of one talks to no other node: one DotNetty event loop each way instead of two (fewer idle threads).</summary>
+    private const string SingleNodeRemoting = """
+        akka.remote.dot-netty.tcp {
+          server-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
+          client-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
+        }
+        """;
 
     /// <summary>A cluster of one listens on loopback only; a real node binds cluster.hostname and tells peers cluster.public_hostname.</summary>
     private static RemoteOptions Remoting(ClusterConfig cluster) => cluster.Enabled

@@ -19,6 +19,7 @@ public sealed class DiagnosticsEndpointTests(DiagRouterFixture fixture) : IClass
         { "GET", "/v0/management/cluster/sharding/region-stats/account" },
         { "GET", "/v0/management/actors" },
         { "GET", "/v0/management/accounts" },
+        { "GET", "/v0/management/runtime" },
     };
 
     [Theory]
