@@ -1,5 +1,5 @@
 // Fake LLM upstream for the benchmark: OpenAI Chat Completions and Anthropic Messages, JSON or SSE.
-//   dotnet FakeUpstream.dll [--port 18400] [--chunks 20] [--delay-ms 0] [--h2c-port P]
+//   dotnet FakeUpstream.dll [--port 18400] [--chunks 20] [--delay-ms 0] [--h2c-port P] [--h2c-max-streams 100]
 // --h2c-port also serves the same endpoints on P over cleartext HTTP/2 only (prior knowledge), as an upstream
 // that carries many streams on one connection.
 // GET /stats answers {"openai":N,"anthropic":N,"h2c_connections":N,"h2c_peak_connections":N} (requests served;
@@ -12,6 +12,7 @@ var port = 18400;
 var chunks = 20;
 var delayMs = 0;
 int? h2cPort = null;
+var h2cMaxStreams = 100; // Kestrel's default SETTINGS_MAX_CONCURRENT_STREAMS
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -20,6 +21,7 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--chunks": chunks = int.Parse(args[++i]); break;
         case "--delay-ms": delayMs = int.Parse(args[++i]); break;
         case "--h2c-port": h2cPort = int.Parse(args[++i]); break;
+        case "--h2c-max-streams": h2cMaxStreams = int.Parse(args[++i]); break;
     }
 }
 
@@ -31,6 +33,7 @@ builder.WebHost.ConfigureKestrel(k =>
 {
     k.Listen(System.Net.IPAddress.Loopback, port);
     k.Limits.MaxConcurrentConnections = null;
+    k.Limits.Http2.MaxStreamsPerConnection = h2cMaxStreams;
     if (h2cPort is { } p)
         k.Listen(System.Net.IPAddress.Loopback, p, listen =>
         {
