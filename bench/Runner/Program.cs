@@ -239,9 +239,9 @@ namespace Bench
             throw new InvalidOperationException($"{c.Name} was not ready at {url} within {timeout.TotalSeconds:0} s:\n{c.TailText()}");
         }
 
-        public static Child StartFake(BuiltEnv env, int port, int chunks, int delayMs, int? h2cPort = null) =>
+        public static Child StartFake(BuiltEnv env, int port, int chunks, int delayMs, int? h2cPort = null, int h2cMaxStreams = 100) =>
             Children.Start($"fake-{port}", "dotnet", [env.FakeDll, "--port", port.ToString(), "--chunks", chunks.ToString(), "--delay-ms", delayMs.ToString(),
-                .. h2cPort is { } h2c ? new[] { "--h2c-port", h2c.ToString() } : []], cpu: 0);
+                .. h2cPort is { } h2c ? new[] { "--h2c-port", h2c.ToString(), "--h2c-max-streams", h2cMaxStreams.ToString() } : []], cpu: 0);
 
         /// <param name="httpVersion">The providers' `http_version` (e.g. "2" toward the fake's h2c port); the router's default when null.</param>
         public static string WriteRouterConfig(string cache, int port, int fakePort, string authDir, string? httpVersion = null)

@@ -7,6 +7,8 @@ static class Soak
 {
     /// <summary>The fake answers HTTP/1.1 on FakePort (stats, and the upstream with --soak-upstream-http 1.1) and cleartext HTTP/2 on H2cPort.</summary>
     public const int FakePort = 18401, RouterPort = 18318, H2cPort = 18411;
+    /// <summary>Streams one h2c connection to the fake carries (SETTINGS_MAX_CONCURRENT_STREAMS; CDNs in front of LLM APIs commonly allow 100–256).</summary>
+    public const int H2cMaxStreams = 256;
 
     /// <summary>The kernel's count of connections dropped because a listen (accept) queue was full: TcpExt ListenOverflows.</summary>
     private static long ListenOverflows()
@@ -47,7 +49,7 @@ static class Soak
                           $"{perStream} per stream plus ~200 of its own, so roughly {(long)((fdHard - 200) / perStream)} concurrent streams fit: streams past that can fail with EMFILE " +
                           "(\"Too many open files\"). That is this machine's ceiling, not the router's.");
 
-        var fake = Procs.StartFake(env, FakePort, o.SoakChunks, o.SoakDelayMs, h2c ? H2cPort : null);
+        var fake = Procs.StartFake(env, FakePort, o.SoakChunks, o.SoakDelayMs, h2c ? H2cPort : null, H2cMaxStreams);
         await Procs.WaitReady(fake, $"http://127.0.0.1:{FakePort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
         var authDir = Path.Combine(Path.GetTempPath(), "router-bench-auth-" + Guid.NewGuid().ToString("N")[..8]);
         var config = Procs.WriteRouterConfig(cache, RouterPort, h2c ? H2cPort : FakePort, authDir, h2c ? "2" : null);
