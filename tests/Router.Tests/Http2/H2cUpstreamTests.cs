@@ -22,33 +22,34 @@ public sealed class H2cUpstreamTests
         ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hi" }),
     });
 
+    /// <summary>One request through a router whose provider speaks <paramref name="version"/> to the fake; the answer's status, body and what the fake saw.</summary>
+    private static async Task<(HttpStatusCode Status, string Body, string[] Protocols)> OneCall(FakeUpstream.Reply reply, UpstreamHttpVersion version, bool stream)
+    {
+        await using var fake = await H2cUpstream.StartAsync();
+        fake.Reply = reply;
+        await using var router = await RouterTo(fake, version);
+        using var response = await router.Http.PostAsync("/v1/chat/completions", Ask(stream));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), fake.Protocols.ToArray());
+    }
+
     [Fact]
     public async Task A_whole_answer_comes_back_over_h2c()
     {
-        await using var fake = await H2cUpstream.StartAsync();
-        fake.Reply = OpenAiWire.Text("Hello over h2c");
-        await using var router = await RouterTo(fake, UpstreamHttpVersion.Http2);
+        var (status, body, protocols) = await OneCall(OpenAiWire.Text("Hello over h2c"), UpstreamHttpVersion.Http2, stream: false);
 
-        using var response = await router.Http.PostAsync("/v1/chat/completions", Ask(stream: false));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal("Hello over h2c", body["choices"]![0]!["message"]!["content"]!.GetValue<string>());
-        Assert.Equal(["HTTP/2"], fake.Protocols);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Hello over h2c", JsonNode.Parse(body)!["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+        Assert.Equal(["HTTP/2"], protocols);
     }
 
     [Fact]
     public async Task A_streamed_answer_comes_back_over_h2c_chunk_by_chunk()
     {
-        await using var fake = await H2cUpstream.StartAsync();
-        fake.Reply = OpenAiWire.StreamText(["Hel", "lo", " h2c"]);
-        await using var router = await RouterTo(fake, UpstreamHttpVersion.Http2);
+        var (status, body, protocols) = await OneCall(OpenAiWire.StreamText(["Hel", "lo", " h2c"]), UpstreamHttpVersion.Http2, stream: true);
 
-        using var response = await router.Http.PostAsync("/v1/chat/completions", Ask(stream: true));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Hello h2c", ContentOf(await response.Content.ReadAsStringAsync()));
-        Assert.Equal(["HTTP/2"], fake.Protocols);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Hello h2c", ContentOf(body));
+        Assert.Equal(["HTTP/2"], protocols);
     }
 
     [Fact]
@@ -84,15 +85,11 @@ public sealed class H2cUpstreamTests
     [Fact]
     public async Task Without_the_key_an_h2c_only_upstream_is_not_reached()
     {
-        await using var fake = await H2cUpstream.StartAsync();
-        fake.Reply = OpenAiWire.Text("never");
-        await using var router = await RouterTo(fake, UpstreamHttpVersion.Http11);
-
-        using var response = await router.Http.PostAsync("/v1/chat/completions", Ask(stream: false));
+        var (status, _, protocols) = await OneCall(OpenAiWire.Text("never"), UpstreamHttpVersion.Http11, stream: false);
 
         // Kestrel answers an HTTP/1.1 request on an HTTP/2-only endpoint with a bare 400, which the router relays.
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(fake.Protocols);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Empty(protocols);
     }
 
     /// <summary>The concatenated `delta.content` of an OpenAI SSE answer that ends with [DONE].</summary>
