@@ -1,12 +1,18 @@
 // Fake LLM upstream for the benchmark: OpenAI Chat Completions and Anthropic Messages, JSON or SSE.
-//   dotnet FakeUpstream.dll [--port 18400] [--chunks 20] [--delay-ms 0]
-// GET /stats answers {"openai":N,"anthropic":N} (requests served), so a harness can check a proxy really reached it.
+//   dotnet FakeUpstream.dll [--port 18400] [--chunks 20] [--delay-ms 0] [--h2c-port P] [--h2c-max-streams 100]
+// --h2c-port also serves the same endpoints on P over cleartext HTTP/2 only (prior knowledge), as an upstream
+// that carries many streams on one connection.
+// GET /stats answers {"openai":N,"anthropic":N,"h2c_connections":N,"h2c_peak_connections":N} (requests served;
+// HTTP/2 connections open now and at most), so a harness can check a proxy really reached it.
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var port = 18400;
 var chunks = 20;
 var delayMs = 0;
+int? h2cPort = null;
+var h2cMaxStreams = 100; // Kestrel's default SETTINGS_MAX_CONCURRENT_STREAMS
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -14,16 +20,33 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--port": port = int.Parse(args[++i]); break;
         case "--chunks": chunks = int.Parse(args[++i]); break;
         case "--delay-ms": delayMs = int.Parse(args[++i]); break;
+        case "--h2c-port": h2cPort = int.Parse(args[++i]); break;
+        case "--h2c-max-streams": h2cMaxStreams = int.Parse(args[++i]); break;
     }
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.UseSockets(o => o.Backlog = 4096); // 10 000 streams connect at once in the soak
+long h2cConnections = 0, h2cPeakConnections = 0;
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.Listen(System.Net.IPAddress.Loopback, port);
     k.Limits.MaxConcurrentConnections = null;
+    k.Limits.Http2.MaxStreamsPerConnection = h2cMaxStreams;
+    if (h2cPort is { } p)
+        k.Listen(System.Net.IPAddress.Loopback, p, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.Use(next => async connection =>
+            {
+                var now = Interlocked.Increment(ref h2cConnections);
+                long peak;
+                while (now > (peak = Interlocked.Read(ref h2cPeakConnections)) && Interlocked.CompareExchange(ref h2cPeakConnections, now, peak) != peak) { }
+                try { await next(connection); }
+                finally { Interlocked.Decrement(ref h2cConnections); }
+            });
+        });
 });
 var app = builder.Build();
 
@@ -33,7 +56,8 @@ var fullText = string.Concat(tokens);
 var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
 app.MapGet("/stats", () => Results.Text(
-    $"{{\"openai\":{Interlocked.Read(ref openAiCount)},\"anthropic\":{Interlocked.Read(ref anthropicCount)}}}", "application/json"));
+    $"{{\"openai\":{Interlocked.Read(ref openAiCount)},\"anthropic\":{Interlocked.Read(ref anthropicCount)}," +
+    $"\"h2c_connections\":{Interlocked.Read(ref h2cConnections)},\"h2c_peak_connections\":{Interlocked.Read(ref h2cPeakConnections)}}}", "application/json"));
 
 app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
 {
@@ -94,7 +118,7 @@ app.MapPost("/v1/messages", async (HttpContext ctx) =>
     await Send(res, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
 });
 
-Console.WriteLine($"fake upstream on http://127.0.0.1:{port} chunks={chunks} delay-ms={delayMs}");
+Console.WriteLine($"fake upstream on http://127.0.0.1:{port}{(h2cPort is { } hp ? $" and h2c on {hp}" : "")} chunks={chunks} delay-ms={delayMs}");
 app.Run();
 
 static async Task<(string Model, bool Stream)> ReadRequest(HttpContext ctx)

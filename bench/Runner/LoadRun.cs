@@ -55,6 +55,10 @@ sealed class SoakSection
     public long Failed { get; set; }
     public long PeakOpen { get; set; }
     public long PeakRouterFds { get; set; }
+    public string UpstreamHttp { get; set; } = "HTTP/1.1";
+    /// <summary>Most connections the router held open to the fake at once (counted by the fake; h2c only).</summary>
+    public long? PeakUpstreamConnections { get; set; }
+    public long PeakRouterThreads { get; set; }
     public double? TtftP50 { get; set; }
     public double? TtftP99 { get; set; }
     public double? TtltP50 { get; set; }

@@ -77,6 +77,7 @@ namespace Bench
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
+        public string SoakUpstreamHttp = "2";
         public int Chunks = 20;
         public double OpenRate = 500;
         public int[] Levels = [1, 64, 512];
@@ -100,7 +101,8 @@ namespace Bench
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    case "--soak-upstream-http": o.SoakUpstreamHttp = args[++i] is "1.1" or "2" ? args[i] : throw new ArgumentException("--soak-upstream-http takes 1.1 or 2"); break;
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
                 }
             }
             return o;
@@ -268,11 +270,14 @@ namespace Bench
             throw new InvalidOperationException($"{c.Name} was not ready at {url} within {timeout.TotalSeconds:0} s:\n{c.TailText()}");
         }
 
-        public static Child StartFake(BuiltEnv env, int port, int chunks, int delayMs) =>
-            Children.Start($"fake-{port}", "dotnet", [env.FakeDll, "--port", port.ToString(), "--chunks", chunks.ToString(), "--delay-ms", delayMs.ToString()], cpu: 0);
+        public static Child StartFake(BuiltEnv env, int port, int chunks, int delayMs, int? h2cPort = null, int h2cMaxStreams = 100) =>
+            Children.Start($"fake-{port}", "dotnet", [env.FakeDll, "--port", port.ToString(), "--chunks", chunks.ToString(), "--delay-ms", delayMs.ToString(),
+                .. h2cPort is { } h2c ? new[] { "--h2c-port", h2c.ToString(), "--h2c-max-streams", h2cMaxStreams.ToString() } : []], cpu: 0);
 
-        public static string WriteRouterConfig(string cache, int port, int fakePort, string authDir)
+        /// <param name="httpVersion">The providers' `http_version` (e.g. "2" toward the fake's h2c port); the router's default when null.</param>
+        public static string WriteRouterConfig(string cache, int port, int fakePort, string authDir, string? httpVersion = null)
         {
+            var version = httpVersion is null ? "" : $"\n    http_version: \"{httpVersion}\"";
             var path = Path.Combine(cache, $"router-bench-{port}.yaml");
             File.WriteAllText(path, $$"""
                 server: { host: 127.0.0.1, port: {{port}} }
@@ -282,11 +287,11 @@ namespace Bench
                   fake-openai:
                     type: openai
                     base_url: http://127.0.0.1:{{fakePort}}/v1
-                    api_keys: [sk-bench]
+                    api_keys: [sk-bench]{{version}}
                   fake-anthropic:
                     type: anthropic
                     base_url: http://127.0.0.1:{{fakePort}}
-                    api_keys: [sk-bench]
+                    api_keys: [sk-bench]{{version}}
                 models:
                   routing:
                     - { pattern: "^gpt-", providers: [fake-openai] }

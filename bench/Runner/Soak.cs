@@ -5,7 +5,10 @@ namespace Bench;
 /// <summary>--soak: N slow streams (half openai→openai, half openai→anthropic) held open at once through a fresh router.</summary>
 static class Soak
 {
-    public const int FakePort = 18401, RouterPort = 18318;
+    /// <summary>The fake answers HTTP/1.1 on FakePort (stats, and the upstream with --soak-upstream-http 1.1) and cleartext HTTP/2 on H2cPort.</summary>
+    public const int FakePort = 18401, RouterPort = 18318, H2cPort = 18411;
+    /// <summary>Streams one h2c connection to the fake carries (SETTINGS_MAX_CONCURRENT_STREAMS; CDNs in front of LLM APIs commonly allow 100–256).</summary>
+    public const int H2cMaxStreams = 256;
 
     /// <summary>The kernel's count of connections dropped because a listen (accept) queue was full: TcpExt ListenOverflows.</summary>
     private static long ListenOverflows()
@@ -25,25 +28,31 @@ static class Soak
     public static async Task<SoakSection> Run(Options o, BuiltEnv env, string cache, ulong fdSoft, ulong fdHard)
     {
         var n = o.SoakStreams;
+        var h2c = o.SoakUpstreamHttp == "2";
         var sec = new SoakSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = "dotnet run -c Release --project bench/Runner -- --soak" + (n != 10_000 ? $" --soak-streams {n}" : "") + (o.Pin ? "" : " --no-pin"),
+            Command = "dotnet run -c Release --project bench/Runner -- --soak" + (n != 10_000 ? $" --soak-streams {n}" : "") +
+                      (h2c ? "" : " --soak-upstream-http 1.1") + (o.Pin ? "" : " --no-pin"),
+            UpstreamHttp = h2c ? "HTTP/2 cleartext (h2c, prior knowledge)" : "HTTP/1.1",
             Commit = env.Commit, RouterSource = env.RouterSource,
             Streams = n, Chunks = o.SoakChunks, DelayMs = o.SoakDelayMs, FdLimit = $"{fdSoft} soft / {fdHard} hard",
         };
         Procs.EnsureFree(FakePort, "soak fake upstream");
         Procs.EnsureFree(RouterPort, "soak router");
-        // The router holds two sockets per proxied stream (client side and upstream side).
-        if (fdHard < (ulong)(2 * n + 500))
+        if (h2c) Procs.EnsureFree(H2cPort, "soak fake upstream (h2c)");
+        // Over HTTP/1.1 the router holds two sockets per proxied stream (client side and upstream side); over h2c one
+        // upstream connection carries 100 streams.
+        var perStream = h2c ? 1.01 : 2;
+        if (fdHard < (ulong)(perStream * n + 500))
             sec.Notes.Add($"this machine's open-files limit is {fdHard} (hard; `ulimit -n` cannot go higher without CAP_SYS_RESOURCE) and the router needs about " +
-                          $"2 per stream plus ~200 of its own, so roughly {(long)(fdHard - 200) / 2} concurrent streams fit: streams past that can fail with EMFILE " +
+                          $"{perStream} per stream plus ~200 of its own, so roughly {(long)((fdHard - 200) / perStream)} concurrent streams fit: streams past that can fail with EMFILE " +
                           "(\"Too many open files\"). That is this machine's ceiling, not the router's.");
 
-        var fake = Procs.StartFake(env, FakePort, o.SoakChunks, o.SoakDelayMs);
+        var fake = Procs.StartFake(env, FakePort, o.SoakChunks, o.SoakDelayMs, h2c ? H2cPort : null, H2cMaxStreams);
         await Procs.WaitReady(fake, $"http://127.0.0.1:{FakePort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
         var authDir = Path.Combine(Path.GetTempPath(), "router-bench-auth-" + Guid.NewGuid().ToString("N")[..8]);
-        var config = Procs.WriteRouterConfig(cache, RouterPort, FakePort, authDir);
+        var config = Procs.WriteRouterConfig(cache, RouterPort, h2c ? H2cPort : FakePort, authDir, h2c ? "2" : null);
         var router = Children.Start("router-soak", "dotnet", [env.RouterDll, "--config", config], cpu: 1);
         sec.StartupMs = await Procs.WaitReady(router, $"http://127.0.0.1:{RouterPort}/v1/health", s => s == 200, TimeSpan.FromSeconds(60));
         await Task.Delay(2000);
@@ -76,9 +85,17 @@ static class Soak
                 {
                     await Task.Delay(2000);
                     long atFake = -1;
-                    try { atFake = await Procs.FakeCount(FakePort, "openai") + await Procs.FakeCount(FakePort, "anthropic"); } catch { }
+                    long upstreamConns = -1;
+                    try
+                    {
+                        atFake = await Procs.FakeCount(FakePort, "openai") + await Procs.FakeCount(FakePort, "anthropic");
+                        upstreamConns = await Procs.FakeCount(FakePort, "h2c_connections");
+                    }
+                    catch { }
+                    var threads = Native.StatusKb(router.Pid, "Threads") ?? 0;
+                    if (threads > sec.PeakRouterThreads) sec.PeakRouterThreads = threads;
                     Console.WriteLine($"soak: {Stopwatch.GetElapsedTime(t0).TotalSeconds,5:0.0} s  open {Interlocked.Read(ref open),6}  reached fake {atFake,6}  done {Interlocked.Read(ref ok),6}  failed {Interlocked.Read(ref failed),6}  " +
-                                      $"router RSS {(Native.StatusKb(router.Pid, "VmRSS") ?? 0) / 1024.0,7:0.0} MB  fds {rss.PeakFds}");
+                                      $"router RSS {(Native.StatusKb(router.Pid, "VmRSS") ?? 0) / 1024.0,7:0.0} MB  fds {rss.PeakFds}  threads {threads}" + (h2c ? $"  h2c conns {upstreamConns}" : ""));
                 }
             });
             // Open the streams evenly over the ramp, in batches every 100 ms.
@@ -116,6 +133,8 @@ static class Soak
             sec.ListenOverflows = ListenOverflows() - overflowsBefore;
             await Task.Yield();
             sec.PeakRouterFds = rss.PeakFds;
+            if (h2c)
+                try { sec.PeakUpstreamConnections = await Procs.FakeCount(FakePort, "h2c_peak_connections"); } catch { }
             var peakKb = rss.PeakKb("router") ?? 0;
             sec.PeakRssMb = peakKb / 1024.0;
             sec.HwmMb = Native.StatusKb(router.Pid, "VmHWM") / 1024.0;

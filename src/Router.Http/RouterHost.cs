@@ -46,10 +46,11 @@ public static class RouterHost
         var logLevel = new LiveLogLevel(config.Logging);
         ConfigureLogging(builder.Logging, config.Logging, logLevel, console);
         extraLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = ConnectionLimit.ListenBacklog);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = config.Server.MaxBodyBytes;
-            kestrel.Limits.MaxConcurrentConnections = ConnectionLimit.For(config.Server.MaxConnections);
+            kestrel.Limits.MaxConcurrentConnections = ConnectionLimit.For(config.Server.MaxConnections, config.Providers);
             kestrel.AddServerHeader = false;
             RequestLimits.Apply(kestrel.Limits);
             kestrel.ConfigureEndpointDefaults(KestrelErrorBodies.Use);

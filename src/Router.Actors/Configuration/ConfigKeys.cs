@@ -23,7 +23,7 @@ public static class ConfigKeys
 
     /// <summary>Keys every provider block allows, whatever its type.</summary>
     public static readonly string[] Provider =
-        ["type", "enabled", "base_url", "api_keys", "headers", "models", "timeout", "max_in_flight", "cooldown", "accepts_images", "probe_after", "service", "health_check"];
+        ["type", "enabled", "base_url", "api_keys", "headers", "models", "timeout", "max_in_flight", "cooldown", "accepts_images", "probe_after", "service", "health_check", "http_version"];
     public static readonly string[] OAuth =
         ["authorize_url", "token_url", "client_id", "scopes", "redirect_uri", "userinfo_url", "token_format", "authorize_params"];
     public static readonly string[] Clerk = ["token_url", "cookie"];

@@ -44,7 +44,7 @@ public sealed record ServerConfig
     public string ManagementKey { get; init; } = "";
     /// <summary>`server.max_body_bytes`: largest request body accepted (413 beyond). Default 20 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 20 * 1024 * 1024;
-    /// <summary>`server.max_connections`: client connections at once; default half the open-files limit (two sockets per stream).</summary>
+    /// <summary>`server.max_connections`: client connections at once; default what the open-files limit carries (see ConnectionLimit).</summary>
     public long? MaxConnections { get; init; }
     /// <summary>`server.shutdown_timeout`: seconds a stop waits for in-flight requests and streams. Default 30.</summary>
     public int ShutdownTimeout { get; init; } = 30;
@@ -130,6 +130,8 @@ public sealed record ProviderConfig
     public double ProbeAfter { get; init; } = 60;
     /// <summary>`accepts_images`: false for a text-only upstream; requests with images skip it (400 when nothing else is routed).</summary>
     public bool AcceptsImages { get; init; } = true;
+    /// <summary>`http_version`: HTTP/1.1, HTTP/2 (h2c with prior knowledge over http://) or auto toward the upstream.</summary>
+    public UpstreamHttpVersion HttpVersion { get; init; } = UpstreamHttpVersion.Http11;
     /// <summary>`oauth:` (claude-oauth, chatgpt-oauth).</summary>
     public OAuthConfig? OAuth { get; init; }
     /// <summary>`clerk:` (ctonew).</summary>

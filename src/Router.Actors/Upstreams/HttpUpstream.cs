@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,6 +22,11 @@ public sealed record UpstreamEndpoints(
 public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFormat format, UpstreamEndpoints endpoints) : IUpstream
 {
     private readonly string _baseUrl = config.BaseUrl.TrimEnd('/');
+    private readonly Version _version = config.HttpVersion == UpstreamHttpVersion.Http11 ? HttpVersion.Version11 : HttpVersion.Version20;
+    // Exact makes HTTP/2 over http:// go with prior knowledge (h2c) instead of falling back to HTTP/1.1.
+    private readonly HttpVersionPolicy _versionPolicy = config.HttpVersion == UpstreamHttpVersion.Http2
+        ? HttpVersionPolicy.RequestVersionExact
+        : HttpVersionPolicy.RequestVersionOrLower;
 
     public IWireFormat Format => format;
 
@@ -37,6 +43,8 @@ public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFo
         var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + path)
         {
             Content = new ByteArrayContent(JsonBytes.Serialize(call.Body)),
+            Version = _version,
+            VersionPolicy = _versionPolicy,
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (call.Stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));

@@ -475,7 +475,7 @@ public sealed class ConfigLoaderTests
     [InlineData("websocket:\n  interval: 3\n", 2, "websocket.interval", "(allowed: enabled, path, ping_interval)")]
     [InlineData("logging:\n  file: x\n", 2, "logging.file", "(allowed: level, dir, request_log)")]
     [InlineData("cluster:\n  seeds: []\n", 2, "cluster.seeds", "(allowed: enabled, hostname, port, seed_nodes, secret, public_hostname)")]
-    [InlineData("providers:\n  p:\n    type: echo\n    api_key: sk-1\n", 4, "providers.p.api_key", "unknown key 'api_key' for type 'echo' (allowed: type, enabled, base_url, api_keys, headers, models, timeout, max_in_flight, cooldown, accepts_images, probe_after, service, health_check)")]
+    [InlineData("providers:\n  p:\n    type: echo\n    api_key: sk-1\n", 4, "providers.p.api_key", "unknown key 'api_key' for type 'echo' (allowed: type, enabled, base_url, api_keys, headers, models, timeout, max_in_flight, cooldown, accepts_images, probe_after, service, health_check, http_version)")]
     [InlineData("models:\n  route: []\n", 2, "models.route", "(allowed: routing, aliases)")]
     [InlineData("providers:\n  p:\n    type: echo\nmodels:\n  routing:\n    - pattern: x\n      providers: [p]\n      weight: 2\n", 8, "models.routing[0].weight", "unknown key 'weight' (allowed: pattern, providers)")]
     public void Unknown_keys_are_named_with_the_allowed_ones(string yaml, int line, string path, string fragment)

@@ -86,6 +86,7 @@ internal sealed class ProvidersBlock(ConfigSource source) : BlockReader(source)
         "cooldown" => config with { Cooldown = Int(e, 0, int.MaxValue, "a number of seconds >= 0") ?? config.Cooldown },
         "probe_after" => config with { ProbeAfter = Int(e, 1, 3600, "a number of seconds from 1 to 3600") ?? config.ProbeAfter },
         "accepts_images" => config with { AcceptsImages = Bool(e) ?? config.AcceptsImages },
+        "http_version" => config with { HttpVersion = OneOf(e, UpstreamHttpVersions.Names) is { } v ? UpstreamHttpVersions.Parse(v) : config.HttpVersion },
         "oauth" => config with { OAuth = _signIn.OAuth(e) },
         "clerk" => config with { Clerk = _signIn.Clerk(e) },
         "service" => config with { Service = _services.Service(e) },
