@@ -137,5 +137,8 @@ public static class RouterHost
         logging.AddFilter((_, _, l) => level.Allows(l));
         foreach (var category in RouterLogFile.QuietCategories)
             logging.AddFilter(category, LogLevel.Warning);
+        // ASP.NET's own per-request lines: the request log (RequestLog) says more. Off, the host makes no
+        // Activity and no log scope per request (it makes them whenever this logger is enabled).
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 }

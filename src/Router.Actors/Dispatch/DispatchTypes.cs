@@ -8,7 +8,9 @@ namespace Router.Actors.Dispatch;
 /// <param name="ClientHeaders">Headers an upstream of the same format may need (e.g. anthropic-beta), by lower-case name.</param>
 public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, ChatRequest Request, IReadOnlyDictionary<string, string>? ClientHeaders = null)
 {
-    public IReadOnlyDictionary<string, string> Headers => ClientHeaders ?? new Dictionary<string, string>();
+    public static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Headers => ClientHeaders ?? NoHeaders;
 }
 
 /// <summary>What the front end writes back, always in the client's format.</summary>

@@ -79,7 +79,7 @@ public sealed class RequestDispatcher
         foreach (var provider in providers)
         {
             var tried = new HashSet<string>();
-            var renewed = new HashSet<string>();
+            HashSet<string>? renewed = null; // made only for a 401, the rare case
             string? retryOn = null;
             while (true)
             {
@@ -102,7 +102,7 @@ public sealed class RequestDispatcher
                 var failure = attempt.Failure!;
                 failures.Add(failure);
                 // A refused token is renewed by its account (it heard the 401): retry once on it.
-                retryOn = failure.Kind == FailureKind.Unauthenticated && lease.Renewable && renewed.Add(lease.EntityId) ? lease.EntityId : null;
+                retryOn = failure.Kind == FailureKind.Unauthenticated && lease.Renewable && (renewed ??= []).Add(lease.EntityId) ? lease.EntityId : null;
                 if (retryOn is not null)
                 {
                     _log.LogInformation("Model {Model}: {Account} answered 401; retrying once with a renewed token", model, failure.Where);

@@ -70,9 +70,9 @@ public static class InferenceRequest
         if (!await door.Keys.AdmitAsync(context, format, key, request.Model, limited: !route.CountOnly))
             return;
 
-        var headers = ForwardedHeaders
-            .Where(h => context.Request.Headers.ContainsKey(h))
-            .ToDictionary(h => h, h => context.Request.Headers[h].ToString());
+        var headers = ForwardedHeaders.Any(context.Request.Headers.ContainsKey)
+            ? ForwardedHeaders.Where(context.Request.Headers.ContainsKey).ToDictionary(h => h, h => context.Request.Headers[h].ToString())
+            : null;
         var call = new InboundCall(format, body, request, headers);
         outcome.Model = request.Model;
         var answer = route.CountOnly
