@@ -33,6 +33,7 @@ sealed class LoadSection
     public List<string> Problems { get; set; } = new();
     public string LoadAvgBefore { get; set; } = "";
     public string LoadAvgAfter { get; set; } = "";
+    public AccountSection? Accounts { get; set; } // AccountTargets.cs
 }
 
 sealed class SoakSection
@@ -223,6 +224,7 @@ static class LoadRun
         sec.LoadAvgAfter = LoadAvg();
         foreach (var c in new[] { portkey, router, yarp, fake }) if (c is not null) Children.Stop(c);
         try { Directory.Delete(authDir, true); } catch { }
+        sec.Accounts = await AccountTargets.Run(o, env, cache);
         return sec;
     }
 

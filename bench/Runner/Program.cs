@@ -41,6 +41,11 @@ try
         results.Soaks.Add(soak);
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
+    else if (opts.AccountsOnly)
+    {
+        results.Load ??= new LoadSection();
+        results.Load.Accounts = await AccountTargets.Run(opts, await Setup.Build(repo, cache), cache);
+    }
     else
         results.Load = await LoadRun.Run(opts, await Setup.Build(repo, cache), cache);
 
@@ -64,7 +69,7 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly;
+        public bool Quick, Soak, Pin = true, Portkey = true, ReportOnly, AccountsOnly;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -82,12 +87,13 @@ namespace Bench
                     case "--quick": o.Quick = true; o.Duration = 3; o.Warmup = 0.5; break;
                     case "--soak": o.Soak = true; break;
                     case "--report-only": o.ReportOnly = true; break;
+                    case "--accounts": o.AccountsOnly = true; break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --accounts, --report-only, --duration S, --soak-streams N, --soak-ramp S, --no-pin, --no-portkey)");
                 }
             }
             return o;
