@@ -44,7 +44,7 @@ try
     else if (opts.AccountsOnly)
     {
         results.Load ??= new LoadSection();
-        results.Load.Accounts = await AccountTargets.Run(opts, await Setup.Build(repo, cache), cache);
+        results.Load.Accounts = await AccountTargets.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
     }
     else
         results.Load = await LoadRun.Run(opts, await Setup.Build(repo, cache), cache);
@@ -119,7 +119,7 @@ namespace Bench
     {
         private const string PortkeyPackage = "@portkey-ai/gateway@1.15.2";
 
-        public static async Task<BuiltEnv> Build(string repo, string cache)
+        public static async Task<BuiltEnv> Build(string repo, string cache, bool portkey = true)
         {
             var benchDir = Path.Combine(repo, "bench");
             foreach (var proj in new[] { "FakeUpstream", "Yarp" })
@@ -158,7 +158,8 @@ namespace Bench
             }
 
             string? entry = null, whyNot = null;
-            try { (entry, whyNot) = await InstallPortkey(repo, cache); }
+            if (!portkey) whyNot = "not needed for this run";
+            else try { (entry, whyNot) = await InstallPortkey(repo, cache); }
             catch (Exception e) { whyNot = e.Message; }
 
             var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
