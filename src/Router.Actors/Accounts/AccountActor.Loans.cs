@@ -36,7 +36,7 @@ public sealed partial class AccountActor
     {
         var now = _clock();
         if (_gate is not null && provider is not IInternalActorRef { IsLocal: true })
-            return new LoanRefused(_spec.EntityId, "its slots are counted on the node where it lives");
+            return new LoanRefused(_spec.EntityId, "its slots are counted on the node where it lives", Elsewhere: true);
         if (_state.EffectiveHealth(now) != AccountHealth.Healthy || _state.IsSignedOut)
             return new LoanRefused(_spec.EntityId, "not healthy");
         if (_spec.Tokens is null)

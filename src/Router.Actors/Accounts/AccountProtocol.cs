@@ -45,8 +45,9 @@ public sealed record AccountLoan(
     public override string ToString() => $"AccountLoan {{ {EntityId}, until {ValidUntil:O} }}";
 }
 
-/// <summary>The account cannot be leased by a broker now (no token, not healthy, slots counted on another node).</summary>
-public sealed record LoanRefused(string EntityId, string Reason);
+/// <summary>The account cannot be leased by a broker now (no token, not healthy), or not by this node's
+/// (<paramref name="Elsewhere"/>: its slots are counted on the node where it lives).</summary>
+public sealed record LoanRefused(string EntityId, string Reason, bool Elsewhere = false);
 
 /// <summary>The account has counted (and, when it changes the account, persisted) the outcome of a lease.</summary>
 public sealed record OutcomeRecorded(string LeaseId, AccountSnapshot Snapshot);

@@ -8,14 +8,18 @@ namespace Router.Actors.Providers;
 /// relay workers, and accounts with a slot limit. The provider asks a healthy account for a loan
 /// (LendAccount) and publishes it to the broker until the loan's end; it asks again when the account's
 /// token changes (a renewal, a new sign-in) or an upstream refused the lent token (the account renews
-/// it, one renewal at a time, and answers once it has). A refused ask is repeated at most once a second.
+/// it, one renewal at a time, and answers once it has). A refused ask is repeated at most once a second
+/// (every 15 s for a slot-limited account that lives on another node).
 /// </summary>
 public sealed partial class ProviderActor
 {
     private static readonly TimeSpan AskLoanAgainAfter = TimeSpan.FromSeconds(1);
+    // A slot-limited account on another node lends only where it lives: ask now and then (it may move here).
+    private static readonly TimeSpan AskElsewhereAgainAfter = TimeSpan.FromSeconds(15);
 
     private readonly Dictionary<string, AccountLoan> _loans = new();
     private readonly HashSet<string> _lending = new();
+    // When a refused account may be asked again.
     private readonly Dictionary<string, DateTimeOffset> _loanRefusedAt = new();
     // The slot gate published with each slot-limited loan: a restarted account on this node has a new one.
     private readonly Dictionary<string, SlotGate?> _lentGates = new();
@@ -31,7 +35,7 @@ public sealed partial class ProviderActor
             if (loan.MaxInFlight > 0 && _lentGates.GetValueOrDefault(id) != SlotGates.For(Context.System).Find(id)) PublishReady();
             return;
         }
-        if (_loanRefusedAt.TryGetValue(id, out var refused) && _clock() - refused < AskLoanAgainAfter) return;
+        if (_loanRefusedAt.TryGetValue(id, out var askAgainAt) && _clock() < askAgainAt) return;
         AskLoan(id);
     }
 
@@ -53,7 +57,7 @@ public sealed partial class ProviderActor
     private void OnLoanRefused(LoanRefused refused)
     {
         _lending.Remove(refused.EntityId);
-        _loanRefusedAt[refused.EntityId] = _clock();
+        _loanRefusedAt[refused.EntityId] = _clock() + (refused.Elsewhere ? AskElsewhereAgainAfter : AskLoanAgainAfter);
         if (_loans.Remove(refused.EntityId)) PublishReady();
     }
 
