@@ -12,6 +12,8 @@ sealed class AccountSection
     public int Rounds { get; set; } = 1;
     public List<string[]> Targets { get; set; } = new(); // [key, label, reference key]
     public List<RunResult> Runs { get; set; } = new();
+    /// <summary>The router's CPU seconds (user + system) during each target's runs, by "target mode": less noisy than req/s on a shared box.</summary>
+    public Dictionary<string, double> RouterCpuSeconds { get; set; } = new();
     public List<string> Problems { get; set; } = new();
 }
 
@@ -77,7 +79,12 @@ static class AccountTargets
                 foreach (var stream in new[] { false, true })
                     foreach (var t in round % 2 == 0 ? targets : Enumerable.Reverse(targets))
                     {
+                        var cpuBefore = CpuSeconds(router.Pid);
                         var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
+                        // Warm-up included: the share of the measured window is dur / (warm + dur).
+                        var cpu = (CpuSeconds(router.Pid) - cpuBefore) * dur / (warm + dur);
+                        var key = $"{t.Key} {r.Mode}";
+                        sec.RouterCpuSeconds[key] = sec.RouterCpuSeconds.GetValueOrDefault(key) + cpu;
                         if (!router.Alive) r.Note = $"the router exited with code {router.Proc.ExitCode} during this run";
                         sec.Runs.Add(r);
                         Console.WriteLine($"{t.Key,-18} {r.Mode,-6} {r.Load,-8} {r.Rps,9:0} {r.P50,9:0.00} {r.P99,9:0.00} {r.TtftP50,8:0.00} {r.TtftP99,8:0.00} {r.Errors,7}"
@@ -100,6 +107,18 @@ static class AccountTargets
         }
         sec.LoadAvgAfter = LoadRun.LoadAvg();
         return sec;
+    }
+
+    /// <summary>utime + stime of a process from /proc/PID/stat, in seconds (clock ticks of 10 ms).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // fields 14 and 15 of proc(5)
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { return 0; }
     }
 
     /// <summary>One request of each mode, retried for a few seconds while accounts sign in and the worker joins.</summary>
@@ -168,7 +187,7 @@ static class AccountTargets
     }
 
     /// <summary>One target's figures over every round: requests per second over all measured seconds, the median p50, the worst p99.</summary>
-    private sealed record Summary(double Rps, double? P50, double? P99, double? TtftP50, long Errors, string PerRound);
+    private sealed record Summary(double Rps, double? P50, double? P99, double? TtftP50, long Errors, string PerRound, double? CpuUsPerRequest);
 
     private static Summary? Summarize(AccountSection a, string target, string mode)
     {
@@ -176,7 +195,8 @@ static class AccountTargets
         if (runs.Count == 0 || runs.Sum(r => r.Ok) == 0) return null;
         static double? Median(IEnumerable<double?> xs) => xs.OfType<double>().Order().ToList() is { Count: > 0 } l ? l[l.Count / 2] : null;
         return new Summary(runs.Sum(r => r.Ok) / runs.Sum(r => r.Seconds), Median(runs.Select(r => r.P50)), runs.Max(r => r.P99),
-            Median(runs.Select(r => r.TtftP50)), runs.Sum(r => r.Errors), string.Join(" / ", runs.Select(r => r.Rps.ToString("0"))));
+            Median(runs.Select(r => r.TtftP50)), runs.Sum(r => r.Errors), string.Join(" / ", runs.Select(r => r.Rps.ToString("0"))),
+            a.RouterCpuSeconds.TryGetValue($"{target} {mode}", out var cpu) && cpu > 0 ? cpu * 1e6 / runs.Sum(r => r.Ok) : null);
     }
 
     /// <summary>The Targets rows: each account kind's throughput vs its API-key reference, closed 64, within 10% = met.</summary>
@@ -193,7 +213,8 @@ static class AccountTargets
                     continue;
                 }
                 var ratio = r.Rps / reference.Rps;
-                yield return (goal, $"{r.Rps:0} vs {reference.Rps:0} req/s = {ratio:0.00}× ({a.Rounds} rounds)" + (r.Errors > 0 ? $", {r.Errors} errors" : ""),
+                var cpu = r.CpuUsPerRequest is { } mine && reference.CpuUsPerRequest is { } theirs ? $"; router CPU per request {mine:0} vs {theirs:0} µs" : "";
+                yield return (goal, $"{r.Rps:0} vs {reference.Rps:0} req/s = {ratio:0.00}× ({a.Rounds} rounds){cpu}" + (r.Errors > 0 ? $", {r.Errors} errors" : ""),
                     ratio >= 0.9 && r.Errors == 0 ? "**met**" : "**missed**");
             }
     }
@@ -205,14 +226,14 @@ static class AccountTargets
         var sb = new System.Text.StringBuilder();
         sb.AppendLine($"## Account kinds on the lease path (closed {a.Concurrency}, one router, port {RouterPort})").AppendLine();
         sb.AppendLine($"Load average before: {a.LoadAvgBefore}, after: {a.LoadAvgAfter}.").AppendLine();
-        sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round).").AppendLine();
-        sb.AppendLine("| target | mode | ok req/s | per round | p50 | p99 | TTFT p50 | vs API key | errors |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round; router CPU µs per request = the router's user + system CPU time during the measured windows ÷ answers, the cost per request with the noise of other processes mostly left out).").AppendLine();
+        sb.AppendLine("| target | mode | ok req/s | per round | p50 | p99 | TTFT p50 | vs API key | router CPU µs/request | errors |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var mode in new[] { "json", "stream" })
             foreach (var target in a.Targets)
             {
                 if (Summarize(a, target[0], mode) is not { } r) continue;
                 var ratio = Summarize(a, target[2], mode) is { } reference ? $"{r.Rps / reference.Rps:0.00}×" : "–";
-                sb.AppendLine($"| {target[1]} | {mode} | {r.Rps:0} | {r.PerRound} | {r.P50:0.00} | {r.P99:0.00} | {(r.TtftP50 is { } t ? t.ToString("0.00") : "–")} | {ratio} | {r.Errors} |");
+                sb.AppendLine($"| {target[1]} | {mode} | {r.Rps:0} | {r.PerRound} | {r.P50:0.00} | {r.P99:0.00} | {(r.TtftP50 is { } t ? t.ToString("0.00") : "–")} | {ratio} | {(r.CpuUsPerRequest is { } c ? c.ToString("0") : "–")} | {r.Errors} |");
             }
         sb.AppendLine();
         foreach (var p in a.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");
