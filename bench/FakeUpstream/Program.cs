@@ -50,14 +50,15 @@ builder.WebHost.ConfigureKestrel(k =>
 });
 var app = builder.Build();
 
-long openAiCount = 0, anthropicCount = 0;
+long openAiCount = 0, anthropicCount = 0, geminiCount = 0;
 var tokens = Enumerable.Range(0, chunks).Select(i => $"tok{i} ").ToArray();
 var fullText = string.Concat(tokens);
 var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
 app.MapGet("/stats", () => Results.Text(
-    $"{{\"openai\":{Interlocked.Read(ref openAiCount)},\"anthropic\":{Interlocked.Read(ref anthropicCount)}," +
+    $"{{\"openai\":{Interlocked.Read(ref openAiCount)},\"anthropic\":{Interlocked.Read(ref anthropicCount)},\"gemini\":{Interlocked.Read(ref geminiCount)}," +
     $"\"h2c_connections\":{Interlocked.Read(ref h2cConnections)},\"h2c_peak_connections\":{Interlocked.Read(ref h2cPeakConnections)}}}", "application/json"));
+app.MapAccountFakes(tokens, () => Interlocked.Increment(ref geminiCount));
 
 app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
 {

@@ -35,6 +35,7 @@ sealed class LoadSection
     public List<string> Problems { get; set; } = new();
     public string LoadAvgBefore { get; set; } = "";
     public string LoadAvgAfter { get; set; } = "";
+    public AccountSection? Accounts { get; set; } // AccountTargets.cs
 }
 
 sealed class SoakSection
@@ -229,6 +230,7 @@ static class LoadRun
         sec.LoadAvgAfter = LoadAvg();
         foreach (var c in new[] { portkey, router, yarp, fake }) if (c is not null) Children.Stop(c);
         try { Directory.Delete(authDir, true); } catch { }
+        sec.Accounts = await AccountTargets.Run(o, env, cache);
         return sec;
     }
 

@@ -45,6 +45,11 @@ try
         results.Soaks.Add(soak);
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
+    else if (opts.AccountsOnly)
+    {
+        results.Load ??= new LoadSection();
+        results.Load.Accounts = await AccountTargets.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
+    }
     else
     {
         var built = await Setup.Build(repo, cache);
@@ -72,7 +77,7 @@ namespace Bench
 {
     sealed class Options
     {
-        public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare;
+        public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare, AccountsOnly;
         public int IdleStarts = 3;
         public double Duration = 5, Warmup = 1;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
@@ -96,13 +101,14 @@ namespace Bench
                     case "--idle": o.IdleOnly = true; break;
                     case "--idle-compare": o.IdleOnly = true; o.IdleCompare = true; break;
                     case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
+                    case "--accounts": o.AccountsOnly = true; break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-upstream-http": o.SoakUpstreamHttp = args[++i] is "1.1" or "2" ? args[i] : throw new ArgumentException("--soak-upstream-http takes 1.1 or 2"); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --report-only, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --report-only, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
                 }
             }
             return o;
@@ -132,7 +138,7 @@ namespace Bench
     {
         private const string PortkeyPackage = "@portkey-ai/gateway@1.15.2";
 
-        public static async Task<BuiltEnv> Build(string repo, string cache, bool alsoJitBuild = false)
+        public static async Task<BuiltEnv> Build(string repo, string cache, bool alsoJitBuild = false, bool portkey = true)
         {
             var benchDir = Path.Combine(repo, "bench");
             foreach (var proj in new[] { "FakeUpstream", "Yarp" })
@@ -173,7 +179,8 @@ namespace Bench
             }
 
             string? entry = null, whyNot = null;
-            try { (entry, whyNot) = await InstallPortkey(repo, cache); }
+            if (!portkey) whyNot = "not needed for this run";
+            else try { (entry, whyNot) = await InstallPortkey(repo, cache); }
             catch (Exception e) { whyNot = e.Message; }
 
             string? jitDll = null;

@@ -40,7 +40,7 @@ static class Report
 
         sb.AppendLine("## Targets").AppendLine();
         sb.AppendLine("| goal | measured | status |").AppendLine("| --- | --- | --- |");
-        foreach (var (goal, measured, status) in Goals(res)) sb.AppendLine($"| {goal} | {measured} | {status} |");
+        foreach (var (goal, measured, status) in Goals(res).Concat(AccountTargets.Goals(L?.Accounts))) sb.AppendLine($"| {goal} | {measured} | {status} |");
         sb.AppendLine();
         if (L?.Runs.FirstOrDefault(r => r.Target == "router-openai" && r.Mode == "json" && r.Rate is not null) is { } op
             && L.Runs.FirstOrDefault(r => r.Target == "router-anthropic" && r.Mode == "json" && r.Rate is not null) is { } oa)
@@ -72,6 +72,8 @@ static class Report
                     sb.AppendLine($"| {LoadName(r)} | {Lbl(r.Target)} | {F(r.Rps, "0")} | {F(r.TtftP50)} | {F(r.TtftP99)} | {F(r.P50)} | {F(r.P99)} | " +
                                   $"{Plus(r.AddedTtftP50)} | {Plus(r.AddedTtftP99)} | {Plus(r.AddedP50)} | {Plus(r.AddedP99)} | {Err(r)} |");
             sb.AppendLine();
+
+            sb.Append(AccountTargets.Markdown(L.Accounts));
 
             sb.AppendLine("## Processes").AppendLine();
             sb.AppendLine("| process | start-up (to first 200) ms | idle RSS MB | peak RSS MB under load (200 ms samples) | VmHWM MB |").AppendLine("| --- | ---: | ---: | ---: | ---: |");

@@ -154,6 +154,7 @@ public sealed partial class AccountActor
         if (outcome.Kind == OutcomeKind.Success) _renewedAfter401 = false;
         if (outcome.Kind != OutcomeKind.Unauthorized) return false;
         if (leased is { } l && l.CredentialVersion != _credentialVersion) return true;
+        if (_renewing) return true; // the renewal under way answers this 401 too
         if (_renewedAfter401) return false;
         _renewedAfter401 = true;
         StartRenewal("the upstream answered 401");
@@ -191,6 +192,7 @@ public sealed partial class AccountActor
             if (!Overdue(request))
                 replyTo.Tell(TryLease(replyTo, request.CorrelationId));
         _waitingForToken.Clear();
+        ServeLoans();
     }
 
     private IReadOnlyDictionary<string, string>? AccountHeaders() =>

@@ -23,6 +23,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly TimeSpan _leaseLifetime;
     private readonly Func<DateTimeOffset> _clock;
     private readonly Dictionary<string, LeaseRecord> _leases = new();
+    // The slot count of an account with max_in_flight, shared with this node's LeaseBroker (SlotGate).
+    private readonly SlotGate? _gate;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AccountState _state = new();
     private bool _countersDirty;
@@ -37,6 +39,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         _spec = spec;
         _leaseLifetime = leaseLifetime;
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        _gate = spec.MaxInFlight > 0 ? new SlotGate(spec.MaxInFlight) : null;
         PersistenceId = "account-" + spec.EntityId;
         _unreadable = UnreadableJournals.For(Context.System).ReasonFor(PersistenceId);
 
@@ -44,6 +47,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
 
         Command<AcquireLease>(a => Lease(Sender, a));
+        Command<LendAccount>(_ => OnLend(Sender));
         Command<Terminated>(t => RequesterGone(t.ActorRef));
         Command<ReportOutcome>(OnOutcome);
         Command<ReportSuccesses>(OnSuccesses);
@@ -81,12 +85,14 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer("sweep", SweepLeases.Instance, SweepEvery);
         Timers.StartPeriodicTimer("snapshot", SaveCounters.Instance, SnapshotEvery);
+        if (_gate is not null) SlotGates.For(Context.System).Register(_spec.EntityId, _gate);
         base.PreStart();
     }
 
     protected override void PostStop()
     {
         SaveCountersIfDirty();
+        if (_gate is not null) SlotGates.For(Context.System).Unregister(_spec.EntityId, _gate);
         base.PostStop();
     }
 
@@ -121,7 +127,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
             return new LeaseDenied(_spec.EntityId, DenyReason.Unauthenticated, Snapshot());
         if (_state.IsCoolingDown(now))
             return new LeaseDenied(_spec.EntityId, DenyReason.CoolingDown, Snapshot());
-        if (_spec.MaxInFlight > 0 && _leases.Count >= _spec.MaxInFlight)
+        // Last: a slot taken here is the lease's (this node's broker takes from the same gate).
+        if (_gate is not null && !_gate.TryTake())
             return new LeaseDenied(_spec.EntityId, DenyReason.Busy, Snapshot());
 
         var id = Router.Protocols.Ids.Hex(32);
@@ -136,7 +143,9 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void OnOutcome(ReportOutcome report)
     {
-        LeaseRecord? leased = _leases.Remove(report.LeaseId, out var record) ? record : null;
+        // A broker lease is not in _leases: its report names the credential it carried.
+        LeaseRecord? leased = DropLease(report.LeaseId, out var record) ? record
+            : report.CredentialVersion is { } version ? new LeaseRecord(default, version, ActorRefs.Nobody) : null;
         // A token account handles a 401 itself (renewal); every other outcome follows the ordinary rules.
         var events = _spec.Tokens is not null && TokenOutcome(report.Outcome, leased)
             ? []
@@ -169,7 +178,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private void RequesterGone(IActorRef requester)
     {
         var gone = _leases.Where(l => l.Value.Requester.Equals(requester)).Select(l => l.Key).ToList();
-        foreach (var id in gone) _leases.Remove(id);
+        foreach (var id in gone) DropLease(id, out _);
         if (gone.Count == 0) return;
         _log.Warning("Account {0}: {1} lease(s) given back, their requester {2} is gone", _spec.Name, gone.Count, requester.Path.Address);
         Announce();
@@ -179,6 +188,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     {
         if (report.Count <= 0) return;
         _state = _state.CountSuccesses(report.Count);
+        _renewedAfter401 = false;
         _countersDirty = true;
     }
 
@@ -186,7 +196,15 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     {
         var now = _clock();
         foreach (var id in _leases.Where(l => l.Value.Expires <= now).Select(l => l.Key).ToList())
-            _leases.Remove(id);
+            DropLease(id, out _);
+    }
+
+    /// <summary>A lease is over: its slot is free again.</summary>
+    private bool DropLease(string id, out LeaseRecord record)
+    {
+        if (!_leases.Remove(id, out record)) return false;
+        _gate?.Release();
+        return true;
     }
 
     private void SaveCountersIfDirty()
@@ -201,7 +219,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         var now = _clock();
         var snapshot = new AccountSnapshot(
             _spec.EntityId, _spec.Name, _state.EffectiveHealth(now), _state.HealthReason,
-            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _leases.Count, _state.Counters, ++_version,
+            _state.IsCoolingDown(now) ? _state.CooldownUntil : null, _gate?.InUse ?? _leases.Count, _state.Counters, ++_version,
             _state.Credential?.Identity, _state.Credential?.ExpiresAt, NextProbe());
         AccountGauges.Note(_spec.Provider, snapshot);
         return snapshot;

@@ -20,8 +20,34 @@ public interface IAccountCommand
 /// </summary>
 public sealed record AcquireLease(string EntityId, long CorrelationId = 0, DateTimeOffset? Deadline = null) : IAccountCommand;
 
-/// <summary>Tell: give the slot back and say how the call went. The account answers the sender with OutcomeRecorded.</summary>
-public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome Outcome) : IAccountCommand;
+/// <summary>Tell: give the slot back and say how the call went. The account answers the sender with OutcomeRecorded.
+/// <paramref name="CredentialVersion"/>: for a lease the provider's broker granted (not known to the account), the
+/// version of the credential it carried, so a 401 on a token the account has replaced since is ignored.</summary>
+public sealed record ReportOutcome(string EntityId, string LeaseId, CallOutcome Outcome, int? CredentialVersion = null) : IAccountCommand;
+
+/// <summary>
+/// Tell: a provider asks for what its LeaseBroker needs to lease this account on its own (AccountLoan), or
+/// hears why not (LoanRefused). A token account answers once its token is fresh (after a renewal it
+/// starts or waits for). An account with a slot limit lends only to a provider on its own node, whose
+/// broker then takes slots from the account's SlotGate.
+/// </summary>
+public sealed record LendAccount(string EntityId) : IAccountCommand;
+
+/// <summary>
+/// What a provider's broker may lease an account with: its credential (API key, access token, or a relay
+/// worker's id), its headers, until when (a token: its renewal margin before expiry; null: no end), and
+/// which token it is (TokenExpiresAt, CredentialVersion). MaxInFlight &gt; 0: slots come from the account's SlotGate.
+/// </summary>
+public sealed record AccountLoan(
+    string EntityId, [property: Sealed] string Credential, IReadOnlyDictionary<string, string>? AccountHeaders, bool Renewable,
+    DateTimeOffset? ValidUntil, DateTimeOffset? TokenExpiresAt, int MaxInFlight, int CredentialVersion)
+{
+    public override string ToString() => $"AccountLoan {{ {EntityId}, until {ValidUntil:O} }}";
+}
+
+/// <summary>The account cannot be leased by a broker now (no token, not healthy), or not by this node's
+/// (<paramref name="Elsewhere"/>: its slots are counted on the node where it lives).</summary>
+public sealed record LoanRefused(string EntityId, string Reason, bool Elsewhere = false);
 
 /// <summary>The account has counted (and, when it changes the account, persisted) the outcome of a lease.</summary>
 public sealed record OutcomeRecorded(string LeaseId, AccountSnapshot Snapshot);
@@ -54,6 +80,13 @@ public sealed record Lease(string LeaseId, string EntityId, string AccountName, 
 {
     /// <summary>Granted by the provider's LeaseBroker from its view, not by the account itself.</summary>
     public bool Local { get; init; }
+
+    /// <summary>A broker lease on a token: which version of the account's credential it carries (see ReportOutcome).</summary>
+    public int? CredentialVersion { get; init; }
+
+    /// <summary>A broker lease on an account with a slot limit: the gate its slot came from (node-local, never serialized).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SlotGate? Gate { get; init; }
 
     // The credential must never reach a log line through a record's generated ToString.
     public override string ToString() => $"Lease {{ LeaseId = {LeaseId}, Account = {AccountName} }}";

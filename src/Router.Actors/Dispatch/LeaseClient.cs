@@ -50,7 +50,7 @@ public sealed class LeaseClient
     /// </summary>
     public static void Finish(ProviderHandle provider, Lease lease, CallOutcome outcome)
     {
-        if (lease.Local) provider.Broker!.Returned(lease.EntityId);
+        if (lease.Local) provider.Broker!.Returned(lease);
         if (lease.Local && outcome.Kind == OutcomeKind.Success)
         {
             provider.Broker!.CountSuccess(lease.EntityId);

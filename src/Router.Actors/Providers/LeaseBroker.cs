@@ -4,13 +4,15 @@ using Router.Actors.Accounts;
 namespace Router.Actors.Providers;
 
 /// <summary>
-/// The per-request fast path of a provider: leases on this node's view of its API-key accounts that
-/// carry no slot limit and are healthy, handed out without a message to any actor. ProviderActor
-/// publishes which accounts qualify after every change of its view; successes are counted here and
-/// reach their accounts in batches (ProviderActor flushes them every second, and before any other
-/// outcome of the same account, so an account sees its calls in order). Every other outcome, every
-/// account with a slot limit or a token, and every retry goes through the actors as before: accounts
-/// stay the owners of cooldown and health.
+/// The per-request fast path of a provider: leases on this node's view of its healthy accounts, handed
+/// out without a message to any actor. ProviderActor publishes which accounts qualify after every change
+/// of its view: API-key accounts from config, and every other account (a signed-in token, a relay
+/// worker, a slot limit) on the account's own word (AccountLoan), a token only until its renewal margin.
+/// An account with a slot limit takes its slots from its SlotGate, the count its entity keeps on this
+/// node. Successes are counted here and reach their accounts in batches (ProviderActor flushes them
+/// every second, and before any other outcome of the same account, so an account sees its calls in
+/// order). Every other outcome and every retry goes through the actors as before: accounts stay the
+/// owners of cooldown, health and token renewal.
 /// </summary>
 public sealed class LeaseBroker
 {
@@ -23,8 +25,11 @@ public sealed class LeaseBroker
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
     private int _turn;
 
-    /// <summary>An account the broker may lease: its credential, and when a cooldown it is in ends.</summary>
-    public sealed record ReadyAccount(string EntityId, string Name, string Credential, DateTimeOffset? CooldownUntil)
+    /// <summary>An account the broker may lease: its credential, when a cooldown it is in ends, and for a loan
+    /// (AccountLoan) until when it holds, its headers and credential version, and the gate of its slots.</summary>
+    public sealed record ReadyAccount(string EntityId, string Name, string Credential, DateTimeOffset? CooldownUntil,
+        DateTimeOffset? Until = null, IReadOnlyDictionary<string, string>? AccountHeaders = null, bool Renewable = false,
+        int? CredentialVersion = null, SlotGate? Gate = null)
     {
         public override string ToString() => $"ReadyAccount {{ {Name} }}";
     }
@@ -38,9 +43,13 @@ public sealed class LeaseBroker
         for (var i = 0; i < ready.Length; i++)
         {
             var account = ready[(int)((uint)Interlocked.Increment(ref _turn) % (uint)ready.Length)];
-            if (excluded.Contains(account.EntityId) || account.CooldownUntil > now || IsWithdrawn(account.EntityId)) continue;
+            if (excluded.Contains(account.EntityId) || account.CooldownUntil > now || account.Until <= now || IsWithdrawn(account.EntityId)) continue;
+            if (account.Gate is { } gate && !gate.TryTake()) continue;
             _inFlight.AddOrUpdate(account.EntityId, 1, static (_, n) => n + 1);
-            return new Lease(Router.Protocols.Ids.Hex(32), account.EntityId, account.Name, account.Credential) { Local = true };
+            return new Lease(Router.Protocols.Ids.Hex(32), account.EntityId, account.Name, account.Credential, account.AccountHeaders, account.Renewable)
+            {
+                Local = true, CredentialVersion = account.CredentialVersion, Gate = account.Gate,
+            };
         }
         return null;
     }
@@ -56,8 +65,12 @@ public sealed class LeaseBroker
 
     private bool IsWithdrawn(string entityId) => _withdrawn.TryGetValue(entityId, out var pending) && pending > 0;
 
-    /// <summary>A lease granted here is over (whatever its outcome).</summary>
-    public void Returned(string entityId) => _inFlight.AddOrUpdate(entityId, 0, static (_, n) => Math.Max(0, n - 1));
+    /// <summary>A lease granted here is over (whatever its outcome): its slot goes back to the gate it came from.</summary>
+    public void Returned(Lease lease)
+    {
+        lease.Gate?.Release();
+        _inFlight.AddOrUpdate(lease.EntityId, 0, static (_, n) => Math.Max(0, n - 1));
+    }
 
     /// <summary>Leases granted here on this account and not yet returned.</summary>
     public int InFlight(string entityId) => _inFlight.TryGetValue(entityId, out var n) ? n : 0;

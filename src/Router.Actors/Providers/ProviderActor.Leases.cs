@@ -146,7 +146,8 @@ public sealed partial class ProviderActor
         if (!f.Lease.Local) _outstanding = Math.Max(0, _outstanding - 1);
         if (!f.Lease.Local && _view.TryGetValue(f.Lease.EntityId, out var view))
             _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
-        _accounts.Tell(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome));
+        _accounts.Tell(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome, f.Lease.CredentialVersion));
+        if (f.Lease.Local && f.Outcome.Kind == OutcomeKind.Unauthorized) TokenRefused(f.Lease);
         if (_broker is not null && LeaseBroker.Withdraws(f.Outcome))
         {
             // The requester withdrew the account from the broker; it is restored once the account has judged.

@@ -27,7 +27,7 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     private readonly IActorRef? _roster;
     private readonly HashSet<string> _configured;
     private readonly LeaseBroker? _broker;
-    // API-key accounts with no slot limit: the ones the broker may lease without asking.
+    // API-key accounts with no slot limit: the ones the broker may lease without asking (the rest on loan).
     private readonly Dictionary<string, AccountSpec> _brokerable;
     // Accounts that have answered at least once: before that, their persisted state is unknown here.
     private readonly HashSet<string> _confirmed = new();
@@ -69,6 +69,8 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         Receive<AccountSilent>(OnSilent);
         Receive<CallFinished>(OnCallFinished);
         Receive<OutcomeRecorded>(r => Judged(r.LeaseId, r.Snapshot));
+        Receive<AccountLoan>(OnLoan);
+        Receive<LoanRefused>(OnLoanRefused);
         Receive<JudgementOverdue>(o => Judged(o.LeaseId, null));
         Receive<AccountSnapshot>(Remember);
         Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
@@ -111,16 +113,20 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     {
         foreach (var (entityId, count) in _broker?.TakeAllSuccesses() ?? [])
             _accounts.Tell(new ReportSuccesses(entityId, count));
+        ConsiderLoans();
     }
 
-    /// <summary>Tells the broker which accounts it may lease on its own: healthy API-key accounts with no slot limit.</summary>
+    /// <summary>Tells the broker which accounts it may lease on its own: healthy API-key accounts with no slot limit, and lent ones.</summary>
     private void PublishReady()
     {
         if (_broker is null || _retiring) return;
         _broker.Publish(_view.Values
-            .Where(a => a.Health == AccountHealth.Healthy && _brokerable.ContainsKey(a.EntityId) && _confirmed.Contains(a.EntityId))
+            .Where(a => a.Health == AccountHealth.Healthy && _confirmed.Contains(a.EntityId))
             .Where(_ => _service is null or { Health: ProviderHealth.Healthy })
-            .Select(a => new LeaseBroker.ReadyAccount(a.EntityId, a.Name, _brokerable[a.EntityId].Credential, a.CooldownUntil))
+            .Select(a => _brokerable.TryGetValue(a.EntityId, out var spec)
+                ? new LeaseBroker.ReadyAccount(a.EntityId, a.Name, spec.Credential, a.CooldownUntil)
+                : _loans.TryGetValue(a.EntityId, out var loan) ? Lent(a, loan) : null)
+            .OfType<LeaseBroker.ReadyAccount>()
             .ToArray());
     }
 
@@ -149,7 +155,8 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     /// <summary>A signed-out account leaves the view; a configured one stays (it is marked signed out instead).</summary>
     private void Leave(string entityId)
     {
-        if (!_configured.Contains(entityId)) _view.Remove(entityId);
+        if (_configured.Contains(entityId) || !_view.Remove(entityId)) return;
+        ForgetLoan(entityId);
     }
 
     private void RosterSettled()
@@ -188,6 +195,7 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         {
             _view[snapshot.EntityId] = snapshot;
             if (_confirmed.Add(snapshot.EntityId) || known.Health != snapshot.Health || known.CooldownUntil != snapshot.CooldownUntil) PublishReady();
+            ConsiderLoan(snapshot);
         }
     }
 
@@ -205,9 +213,11 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
 
     private ProviderStatus Status()
     {
-        // Leases the broker granted count in their account's in-flight figure.
+        // Leases the broker granted count in their account's in-flight figure; a slot-limited account on this node counts them itself, live.
+        var gates = SlotGates.For(Context.System);
         var accounts = _view.Values.OrderBy(a => a.Name, StringComparer.Ordinal)
-            .Select(a => _broker?.InFlight(a.EntityId) is > 0 and var local ? a with { InFlight = a.InFlight + local } : a)
+            .Select(a => gates.Find(a.EntityId) is { } gate ? a with { InFlight = gate.InUse }
+                : _broker?.InFlight(a.EntityId) is > 0 and var local ? a with { InFlight = a.InFlight + local } : a)
             .ToList();
         var health = _service is { Health: not ProviderHealth.Healthy } service ? service.Health : ProviderHealth.Of(accounts, _clock(), signsIn: _roster is not null);
         return new ProviderStatus(_name, health, accounts, _service?.Detail);

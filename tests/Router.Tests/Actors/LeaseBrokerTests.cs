@@ -73,13 +73,66 @@ public sealed class LeaseBrokerTests
     public void Broker_leases_count_in_flight_until_returned()
     {
         var broker = With(new LeaseBroker.ReadyAccount("p#1-a", "p#1", "key-1", null));
-        broker.TryLease(new HashSet<string>(), Now);
+        var first = broker.TryLease(new HashSet<string>(), Now)!;
         broker.TryLease(new HashSet<string>(), Now);
         Assert.Equal(2, broker.InFlight("p#1-a"));
 
-        broker.Returned("p#1-a");
-        broker.Returned("p#1-a");
-        broker.Returned("p#1-a"); // one too many never goes below zero
+        broker.Returned(first);
+        broker.Returned(first);
+        broker.Returned(first); // one too many never goes below zero
         Assert.Equal(0, broker.InFlight("p#1-a"));
+    }
+
+    [Fact]
+    public void A_lent_token_is_leased_with_its_headers_until_its_loan_ends()
+    {
+        var headers = new Dictionary<string, string> { ["chatgpt-account-id"] = "acct-1" };
+        var broker = With(new LeaseBroker.ReadyAccount("p@a", "p#1", "token-1", null, Until: Now.AddMinutes(1), AccountHeaders: headers, Renewable: true, CredentialVersion: 3));
+
+        var lease = broker.TryLease(new HashSet<string>(), Now)!;
+        Assert.Equal(("token-1", true, 3, "acct-1"), (lease.Credential, lease.Renewable, lease.CredentialVersion, lease.AccountHeaders!["chatgpt-account-id"]));
+        Assert.Null(broker.TryLease(new HashSet<string>(), Now.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void A_slot_limited_account_is_leased_only_while_its_gate_has_a_free_slot()
+    {
+        var gate = new Router.Actors.Accounts.SlotGate(2);
+        var broker = With(new LeaseBroker.ReadyAccount("p#1-a", "p#1", "key-1", null, Gate: gate));
+        var first = broker.TryLease(new HashSet<string>(), Now)!;
+        Assert.NotNull(broker.TryLease(new HashSet<string>(), Now));
+        Assert.Null(broker.TryLease(new HashSet<string>(), Now));
+        Assert.Equal(2, gate.InUse);
+
+        broker.Returned(first);
+        Assert.Equal(1, gate.InUse);
+        Assert.NotNull(broker.TryLease(new HashSet<string>(), Now));
+        gate.Close(); // the account stopped: nothing more from its gate
+        broker.Returned(first);
+        Assert.Null(broker.TryLease(new HashSet<string>(), Now));
+    }
+
+    [Fact]
+    public void A_slot_gate_never_lets_more_than_its_limit_through_under_contention()
+    {
+        var gate = new Router.Actors.Accounts.SlotGate(2);
+        var inside = 0;
+        var most = 0;
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            if (!gate.TryTake()) return;
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref most, now);
+            Interlocked.Decrement(ref inside);
+            gate.Release();
+        });
+        Assert.InRange(most, 1, 2);
+        Assert.Equal(0, gate.InUse);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 }
