@@ -194,7 +194,9 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         if (_view.TryGetValue(snapshot.EntityId, out var known) && snapshot.Version >= known.Version)
         {
             _view[snapshot.EntityId] = snapshot;
-            if (_confirmed.Add(snapshot.EntityId) || known.Health != snapshot.Health || known.CooldownUntil != snapshot.CooldownUntil) PublishReady();
+            // The broker's entries carry what a lease needs: a new name (a signed-in account's label) counts too.
+            if (_confirmed.Add(snapshot.EntityId) || known.Health != snapshot.Health || known.CooldownUntil != snapshot.CooldownUntil || known.Name != snapshot.Name)
+                PublishReady();
             ConsiderLoan(snapshot);
         }
     }
