@@ -88,7 +88,7 @@ static class LoadRun
         var sec = new LoadSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = "dotnet run -c Release --project bench/Runner --" + (o.Quick ? " --quick" : "") + (o.Pin ? "" : " --no-pin") + (o.Warmup != 1 && !o.Quick ? $" --warmup {o.Warmup}" : ""),
+            Command = "dotnet run -c Release --project bench/Runner --" + (o.Quick ? " --quick" : "") + (o.Pin ? "" : " --no-pin") + (o.Warmup != 1 && !o.Quick ? $" --warmup {o.Warmup}" : "") + (o.Prewarm != 4 ? $" --prewarm {o.Prewarm}" : ""),
             Commit = env.Commit, RouterSource = env.RouterSource, Machine = env.Machine, Pinned = Children.Pin,
             WarmupS = o.Warmup, DurationS = o.Duration, Chunks = o.Chunks, OpenRate = o.OpenRate,
             LoadAvgBefore = LoadAvg(),
@@ -172,6 +172,17 @@ static class LoadRun
         var planned = targets.Count(t => !sec.NotRun.ContainsKey(t.T.Key)) * 2 * (o.Levels.Length + 1);
         Console.WriteLine($"load: {planned} runs of {o.Warmup}+{o.Duration} s ≈ {planned * (o.Warmup + o.Duration + 0.3) / 60:0.0} min");
         Console.WriteLine($"{"target",-18} {"mode",-6} {"load",-8} {"ok/s",9} {"p50 ms",9} {"p99 ms",9} {"ttft50",8} {"ttft99",8} {"errors",7}");
+
+        // Every target (YARP and Portkey too) first serves closed-64 load unmeasured, JSON then stream: a .NET process
+        // measured minutes after start runs its hot paths at their final tier, not at the tier the first requests got.
+        if (o.Prewarm > 0)
+        {
+            Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per target and mode, not measured");
+            foreach (var (t, proc) in targets)
+                if (!sec.NotRun.ContainsKey(t.Key) && proc is not { Alive: false })
+                    foreach (var stream in new[] { false, true })
+                        await Load.Closed(t, stream, 64, TimeSpan.Zero, TimeSpan.FromSeconds(o.Prewarm), o.Chunks);
+        }
 
         await using (var rss = new RssSampler(pids))
         {

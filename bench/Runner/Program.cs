@@ -79,7 +79,7 @@ namespace Bench
     {
         public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare, AccountsOnly;
         public int IdleStarts = 3;
-        public double Duration = 5, Warmup = 1;
+        public double Duration = 5, Warmup = 1, Prewarm = 4;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
         public string SoakUpstreamHttp = "2";
@@ -104,12 +104,13 @@ namespace Bench
                     case "--accounts": o.AccountsOnly = true; break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
+                    case "--prewarm": o.Prewarm = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--warmup": o.Warmup = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--duration": o.Duration = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-upstream-http": o.SoakUpstreamHttp = args[++i] is "1.1" or "2" ? args[i] : throw new ArgumentException("--soak-upstream-http takes 1.1 or 2"); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --report-only, --warmup S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
                 }
             }
             return o;
