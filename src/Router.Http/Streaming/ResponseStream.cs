@@ -30,17 +30,24 @@ public static class ResponseStream
     /// </summary>
     public static Task RunAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> frames, PipeWriter body, CancellationToken clientAborted, StreamHosts hosts)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        hosts.Run(Blueprint.WithAttributes(new Attributes(new Inputs(frames, body, clientAborted, done))), done);
+        var (graph, done) = For(frames, body, clientAborted);
+        hosts.Run(graph, done);
         return done.Task;
     }
 
     /// <summary>The same graph in an interpreter of its own (what StreamHosts falls back to, and what tests may use).</summary>
     public static Task RunAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> frames, PipeWriter body, CancellationToken clientAborted, IMaterializer materializer)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        materializer.Materialize(Blueprint.WithAttributes(new Attributes(new Inputs(frames, body, clientAborted, done))));
+        var (graph, done) = For(frames, body, clientAborted);
+        materializer.Materialize(graph);
         return done.Task;
+    }
+
+    /// <summary>The blueprint with one response's inputs, and the completion its sink ends.</summary>
+    private static (IGraph<ClosedShape, Task> Graph, TaskCompletionSource Done) For(IAsyncEnumerable<ReadOnlyMemory<byte>> frames, PipeWriter body, CancellationToken clientAborted)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Blueprint.WithAttributes(new Attributes(new Inputs(frames, body, clientAborted, done))), done);
     }
 
     internal static Inputs InputsOf(Attributes attributes) =>

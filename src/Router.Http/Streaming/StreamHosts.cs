@@ -35,7 +35,9 @@ public sealed class StreamHosts
     {
         var slot = (int)((uint)Interlocked.Increment(ref _turn) % (uint)_hosts.Length);
         var host = _hosts[slot];
-        if (host.Stopped) _hosts[slot] = host = Host.Start(_materializer);
+        if (host.Stopped)
+            lock (_hosts) // rare: one replacement per stopped host, never two racing ones (the loser would idle forever)
+                host = _hosts[slot] = _hosts[slot].Stopped ? Host.Start(_materializer) : _hosts[slot];
         if (!host.TryPost(new Job(graph, done)))
             RunAlone(graph, done);
     }
