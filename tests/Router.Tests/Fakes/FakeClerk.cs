@@ -24,6 +24,8 @@ public sealed class FakeClerk : IAsyncDisposable
     public bool Refuse { get; set; }
     public int Exchanges => _exchanges;
     public IEnumerable<string> IssuedJwts => _jwts.Keys;
+    /// <summary>When the last JWT issued so far expires (the latest expiry of all of them).</summary>
+    public DateTimeOffset LatestExpiry => _jwts.Values.DefaultIfEmpty().Max();
 
     /// <summary>A session cookie as the browser holds it: a JWT whose payload names the session and its rotating token.</summary>
     public string Cookie => FakeOAuthServer.UnsignedJwt(new JsonObject { ["sid"] = "sess_test1", ["rotating_token"] = RotatingToken, ["iss"] = "https://clerk.example" });

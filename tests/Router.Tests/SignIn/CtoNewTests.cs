@@ -133,7 +133,9 @@ public sealed class CtoNewTests
     public async Task A_hundred_concurrent_requests_share_one_exchange_and_an_expired_JWT_makes_one_more()
     {
         await using var s = await StartAsync();
-        s.Clerk.JwtLifetime = TimeSpan.FromSeconds(3); // cached until half its life when shorter than 60 s
+        // A JWT shorter than a minute is renewed at half its life; its `exp` is whole seconds, so this one
+        // is due after 2 to 2.5 s: long enough for 100 requests on a loaded machine.
+        s.Clerk.JwtLifetime = TimeSpan.FromSeconds(5);
         s.Clerk.Delay = TimeSpan.FromMilliseconds(200);
         await s.StoreCookieAsync(s.Clerk.Cookie);
 
@@ -141,7 +143,10 @@ public sealed class CtoNewTests
         Assert.All(first, r => Assert.Equal(HttpStatusCode.OK, r.Status));
         Assert.Equal(1, s.Clerk.Exchanges);
 
-        await Task.Delay(TimeSpan.FromSeconds(3.2));
+        // The next JWT outlives the test, so however slow the second batch is, it needs exactly one exchange.
+        s.Clerk.JwtLifetime = TimeSpan.FromMinutes(1);
+        var expired = s.Clerk.LatestExpiry - DateTimeOffset.UtcNow;
+        if (expired > TimeSpan.Zero) await Task.Delay(expired + TimeSpan.FromMilliseconds(50));
         var second = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => s.ChatAsync("ctonew-claude-sonnet-4-5")));
         Assert.All(second, r => Assert.Equal(HttpStatusCode.OK, r.Status));
         Assert.Equal(2, s.Clerk.Exchanges);
