@@ -30,6 +30,27 @@ sealed class RunResult
     public double? AddedTtftP99 { get; set; }
     public string? FirstError { get; set; }
     public string? Note { get; set; }
+    /// <summary>How many passes the figures are the mean of (counts are summed).</summary>
+    public int Passes { get; set; } = 1;
+
+    /// <summary>One result for several passes of the same target, mode and load: rates and percentiles averaged, counts summed.</summary>
+    public static RunResult MeanOf(IReadOnlyList<RunResult> passes)
+    {
+        var ran = passes.Where(p => p.Ok + p.Errors > 0).ToList();
+        if (ran.Count == 0) return passes[0];
+        static double? Mean(IEnumerable<double?> xs) => xs.All(x => x is null) ? null : xs.Where(x => x is not null).Average();
+        var first = ran[0];
+        return new RunResult
+        {
+            Target = first.Target, Mode = first.Mode, Load = first.Load, Concurrency = first.Concurrency, Rate = first.Rate,
+            Seconds = ran.Sum(p => p.Seconds), Ok = ran.Sum(p => p.Ok), Errors = ran.Sum(p => p.Errors), Rps = ran.Average(p => p.Rps),
+            P50 = Mean(ran.Select(p => p.P50)), P99 = Mean(ran.Select(p => p.P99)),
+            TtftP50 = Mean(ran.Select(p => p.TtftP50)), TtftP99 = Mean(ran.Select(p => p.TtftP99)),
+            FirstError = passes.Select(p => p.FirstError).FirstOrDefault(e => e is not null),
+            Note = passes.Select(p => p.Note).FirstOrDefault(n => n is not null),
+            Passes = ran.Count,
+        };
+    }
 }
 
 static class Load

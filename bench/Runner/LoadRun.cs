@@ -169,7 +169,7 @@ static class LoadRun
 
         var warm = TimeSpan.FromSeconds(o.Warmup);
         var dur = TimeSpan.FromSeconds(o.Duration);
-        var planned = targets.Count(t => !sec.NotRun.ContainsKey(t.T.Key)) * 2 * (o.Levels.Length + 1);
+        var planned = targets.Count(t => !sec.NotRun.ContainsKey(t.T.Key)) * 2 * 2 * (o.Levels.Length + 1);
         Console.WriteLine($"load: {planned} runs of {o.Warmup}+{o.Duration} s ≈ {planned * (o.Warmup + o.Duration + 0.3) / 60:0.0} min");
         Console.WriteLine($"{"target",-18} {"mode",-6} {"load",-8} {"ok/s",9} {"p50 ms",9} {"p99 ms",9} {"ttft50",8} {"ttft99",8} {"errors",7}");
 
@@ -186,34 +186,28 @@ static class LoadRun
 
         await using (var rss = new RssSampler(pids))
         {
-            foreach (var (t, proc) in targets)
+            // Mode by mode and load by load, every target in turn, twice: in order, then in reverse. A target
+            // measured first (or minutes after another) would otherwise carry the machine's drift in its ratio.
+            var proxied = targets.Where(t => !sec.NotRun.ContainsKey(t.T.Key)).ToList();
+            foreach (var stream in new[] { false, true })
             {
-                if (sec.NotRun.ContainsKey(t.Key)) continue;
-                foreach (var stream in new[] { false, true })
+                var loads = o.Levels.Select(c => (Closed: true, C: c)).Append((Closed: false, C: 64));
+                foreach (var (closed, c) in loads)
                 {
-                    var loads = o.Levels.Select(c => (Closed: true, C: c)).Append((Closed: false, C: 64));
-                    foreach (var (closed, c) in loads)
+                    var passes = new Dictionary<string, List<RunResult>>();
+                    foreach (var order in new[] { proxied, Enumerable.Reverse(proxied).ToList() })
+                        foreach (var (t, proc) in order)
+                        {
+                            var r = await MeasureOne(sec, t, proc, stream, closed, c, o, warm, dur);
+                            (passes.TryGetValue(t.Key, out var list) ? list : passes[t.Key] = new()).Add(r);
+                            await Task.Delay(300); // let connections close between runs
+                        }
+                    foreach (var (t, _) in proxied)
                     {
-                        RunResult r;
-                        if (proc is not null && !proc.Alive)
-                        {
-                            r = new RunResult { Target = t.Key, Mode = stream ? "stream" : "json", Load = closed ? $"c{c}" : $"open{o.OpenRate:0}", Concurrency = c,
-                                Note = $"not run: {proc.Name} exited with code {proc.Proc.ExitCode}" };
-                        }
-                        else
-                        {
-                            r = closed ? await Load.Closed(t, stream, c, warm, dur, o.Chunks)
-                                       : await Load.Open(t, stream, o.OpenRate, c, warm, dur, o.Chunks);
-                            if (proc is not null && !proc.Alive)
-                            {
-                                r.Note = $"{proc.Name} exited with code {proc.Proc.ExitCode} during this run";
-                                sec.Problems.Add($"{t.Label} {r.Mode} {r.Load}: {proc.Name} crashed (exit {proc.Proc.ExitCode}); last output:\n{proc.TailText()}");
-                            }
-                        }
+                        var r = RunResult.MeanOf(passes[t.Key]);
                         sec.Runs.Add(r);
                         Console.WriteLine($"{t.Key,-18} {r.Mode,-6} {r.Load,-8} {r.Rps,9:0} {r.P50,9:0.00} {r.P99,9:0.00} {r.TtftP50,8:0.00} {r.TtftP99,8:0.00} {r.Errors,7}"
                             + (r.FirstError is null ? "" : $"  first error: {r.FirstError}") + (r.Note is null ? "" : $"  [{r.Note}]"));
-                        await Task.Delay(300); // let connections close between runs
                     }
                 }
             }
@@ -243,6 +237,22 @@ static class LoadRun
         try { Directory.Delete(authDir, true); } catch { }
         sec.Accounts = await AccountTargets.Run(o, env, cache);
         return sec;
+    }
+
+    /// <summary>One measured run of one target; a target whose process has died is noted, not run.</summary>
+    private static async Task<RunResult> MeasureOne(LoadSection sec, Target t, Child? proc, bool stream, bool closed, int c, Options o, TimeSpan warm, TimeSpan dur)
+    {
+        if (proc is not null && !proc.Alive)
+            return new RunResult { Target = t.Key, Mode = stream ? "stream" : "json", Load = closed ? $"c{c}" : $"open{o.OpenRate:0}", Concurrency = c,
+                Note = $"not run: {proc.Name} exited with code {proc.Proc.ExitCode}" };
+        var r = closed ? await Load.Closed(t, stream, c, warm, dur, o.Chunks)
+                       : await Load.Open(t, stream, o.OpenRate, c, warm, dur, o.Chunks);
+        if (proc is not null && !proc.Alive)
+        {
+            r.Note = $"{proc.Name} exited with code {proc.Proc.ExitCode} during this run";
+            sec.Problems.Add($"{t.Label} {r.Mode} {r.Load}: {proc.Name} crashed (exit {proc.Proc.ExitCode}); last output:\n{proc.TailText()}");
+        }
+        return r;
     }
 
     /// <summary>/proc/loadavg's 1/5/15-minute figures: anything else running on the box skews the figures.</summary>

@@ -32,6 +32,8 @@ static class Report
             sb.AppendLine($"- machine: {L.Machine}");
             sb.AppendLine($"- {(L.Pinned ? "CPU pinning: load generator + fake upstream on CPU 0, the proxy under test on CPU 1" : "no CPU pinning")}; " +
                           $"each run {L.WarmupS:0.#} s warm-up + {L.DurationS:0.#} s measured; fake upstream answers {L.Chunks} tokens (stream: {L.Chunks} content chunks, no delay)");
+            if (L.Runs.Any(r => r.Passes > 1))
+                sb.AppendLine("- each figure is the mean of two passes: at each mode and load every target runs in turn, in order, then in reverse order");
             sb.AppendLine($"- load average (1/5/15 min) before the run: {L.LoadAvgBefore}, after: {L.LoadAvgAfter} (on a 2-core machine anything else running skews the figures)");
         }
         foreach (var S0 in res.Soaks) sb.AppendLine($"- soak run ({S0.Streams:N0} streams): {S0.When}, `{S0.Command}`, router: {S0.RouterSource}");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -35,10 +36,23 @@ public sealed class FrontDoor(RouterConfig config, ClientKeyGate keys)
     /// </summary>
     public async Task<(JsonObject? Body, ErrorInfo? Error)> ReadJsonAsync(HttpContext context)
     {
+        var (body, _, error) = await ReadRequestAsync(context);
+        return (body, error);
+    }
+
+    /// <summary>A body this size or smaller is also kept as the client sent it, for a same-format upstream.</summary>
+    public const int KeptBytesLimit = 64 * 1024;
+
+    /// <summary>
+    /// As <see cref="ReadJsonAsync"/>, with the body's bytes as they came when it is at most
+    /// <see cref="KeptBytesLimit"/> (a larger one is written again from the tree, never held as one large array).
+    /// </summary>
+    public async Task<(JsonObject? Body, ReadOnlyMemory<byte>? Bytes, ErrorInfo? Error)> ReadRequestAsync(HttpContext context)
+    {
         var limit = config.Server.MaxBodyBytes;
         var declared = context.Request.ContentLength;
         if (declared > limit)
-            return (null, ErrorInfo.TooLarge(limit));
+            return (null, null, ErrorInfo.TooLarge(limit));
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
         try
@@ -46,20 +60,21 @@ public sealed class FrontDoor(RouterConfig config, ClientKeyGate keys)
             if (declared is { } length) await AdmitAsync(context, length);
             using var body = await PooledBody.ReadAsync(context.Request.Body, context.RequestAborted);
             if (declared is null) await AdmitAsync(context, body.Length);
-            return (StrictJson.ParseObject(body.Sequence), null);
+            var json = StrictJson.ParseObject(body.Sequence);
+            return (json, body.Length <= KeptBytesLimit ? new ReadOnlyMemory<byte>(body.Sequence.ToArray()) : (ReadOnlyMemory<byte>?)null, null);
         }
         catch (ProtocolException e)
         {
-            return (null, e.ToError());
+            return (null, null, e.ToError());
         }
         catch (BadHttpRequestException e)
         {
-            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorInfo.TooLarge(limit) : UnreadableBody(e.StatusCode, e.Message));
+            return (null, null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorInfo.TooLarge(limit) : UnreadableBody(e.StatusCode, e.Message));
         }
         catch (IOException e)
         {
             // The client reset the connection mid-body; the answer is for the log.
-            return (null, UnreadableBody(StatusCodes.Status400BadRequest, e.Message));
+            return (null, null, UnreadableBody(StatusCodes.Status400BadRequest, e.Message));
         }
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Router.Http;
 
-/// <summary>The one HttpClient every upstream call shares: pooled connections, no overall timeout (each provider sets its own).</summary>
+/// <summary>The one HttpClient every upstream call shares: pooled connections, no overall timeout (each provider sets its own), no redirects, no cookies.</summary>
 public static class UpstreamHttp
 {
     public static HttpClient CreateClient() => new(new SocketsHttpHandler
@@ -14,6 +14,11 @@ public static class UpstreamHttp
         // no CPU goes to decompressing on the hot path.
         AutomaticDecompression = DecompressionMethods.None,
         MaxConnectionsPerServer = int.MaxValue,
+        // A gateway passes an upstream's answer on; it does not follow a redirect with a client's body
+        // somewhere else, and it keeps no cookie jar: one shared jar would carry a cookie one account's
+        // upstream set into every other account's calls.
+        AllowAutoRedirect = false,
+        UseCookies = false,
         EnableMultipleHttp2Connections = true,
     })
     {

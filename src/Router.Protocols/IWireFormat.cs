@@ -48,6 +48,14 @@ public interface IWireFormat
         clientBody["model"] = upstreamModel;
         return clientBody;
     }
+
+    /// <summary>
+    /// The same as <see cref="PassThroughBody"/>, from the bytes the client sent (which it leaves as they
+    /// are but for the model's value); null when they cannot be used as they are and the body must be
+    /// written from the tree.
+    /// </summary>
+    ReadOnlyMemory<byte>? PassThroughBytes(ReadOnlyMemory<byte> clientBody, string upstreamModel) =>
+        Json.ModelField.WithModel(clientBody, upstreamModel);
 }
 
 public interface IStreamDecoder

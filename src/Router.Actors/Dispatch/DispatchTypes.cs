@@ -11,6 +11,9 @@ public sealed record InboundCall(IWireFormat ClientFormat, JsonObject RawBody, C
     public static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
 
     public IReadOnlyDictionary<string, string> Headers => ClientHeaders ?? NoHeaders;
+
+    /// <summary>The body's bytes as the client sent them, kept for a same-format upstream when the body is small; null otherwise.</summary>
+    public ReadOnlyMemory<byte>? RawBytes { get; init; }
 }
 
 /// <summary>What the front end writes back, always in the client's format.</summary>

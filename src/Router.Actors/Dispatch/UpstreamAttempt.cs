@@ -58,7 +58,10 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
             if (!passThrough && log.IsEnabled(LogLevel.Debug))
                 LogDroppedFields(call, upstream.Format);
             response = await upstream.SendAsync(
-                new UpstreamRequest(body, model, call.Request.Stream, lease.Credential, passThrough ? call.Headers : InboundCall.NoHeaders, lease.AccountHeaders), cts.Token);
+                new UpstreamRequest(body, model, call.Request.Stream, lease.Credential, passThrough ? call.Headers : InboundCall.NoHeaders, lease.AccountHeaders)
+                {
+                    BodyBytes = passThrough && call.RawBytes is { } raw ? call.ClientFormat.PassThroughBytes(raw, model) : null,
+                }, cts.Token);
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {

@@ -11,6 +11,8 @@ public static class UpstreamStatus
         401 or 403 => new(OutcomeKind.Unauthorized, Detail: $"upstream answered {status}"),
         429 => new(OutcomeKind.RateLimited, RetryAfter(headers, now), "upstream answered 429"),
         408 or >= 500 => new(OutcomeKind.Transient, Detail: $"upstream answered {status}"),
+        // Redirects are not followed (the body would go to a place nobody configured): the next provider tries.
+        >= 300 and < 400 => new(OutcomeKind.Transient, Detail: $"upstream answered {status}, a redirect (check base_url)"),
         _ => CallOutcome.ClientError,
     };
 

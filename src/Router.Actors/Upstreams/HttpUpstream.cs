@@ -42,7 +42,7 @@ public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFo
     {
         var request = new HttpRequestMessage(HttpMethod.Post, _baseUrl + path)
         {
-            Content = new ByteArrayContent(JsonBytes.Serialize(call.Body)),
+            Content = call.BodyBytes is { } bytes ? new ReadOnlyMemoryContent(bytes) : new ByteArrayContent(JsonBytes.Serialize(call.Body)),
             Version = _version,
             VersionPolicy = _versionPolicy,
         };

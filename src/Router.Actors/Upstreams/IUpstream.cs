@@ -8,6 +8,9 @@ namespace Router.Actors.Upstreams;
 public sealed record UpstreamRequest(JsonObject Body, string Model, bool Stream, string Credential, IReadOnlyDictionary<string, string> ClientHeaders,
     IReadOnlyDictionary<string, string>? AccountHeaders = null)
 {
+    /// <summary>The body as it goes upstream when it was not written from <see cref="Body"/> (a same-format client's own bytes).</summary>
+    public ReadOnlyMemory<byte>? BodyBytes { get; init; }
+
     // The credential must never reach a log line through a record's generated ToString.
     public override string ToString() => $"UpstreamRequest {{ Model = {Model}, Stream = {Stream} }}";
 }

@@ -43,7 +43,7 @@ public static class InferenceRequest
             return;
         }
         outcome.ClientKey = key.Name;
-        var (body, error) = await door.ReadJsonAsync(context);
+        var (body, bytes, error) = await door.ReadRequestAsync(context);
         if (body is null)
         {
             await FrontDoor.WriteErrorAsync(context, format, error!);
@@ -73,7 +73,7 @@ public static class InferenceRequest
         var headers = ForwardedHeaders.Any(context.Request.Headers.ContainsKey)
             ? ForwardedHeaders.Where(context.Request.Headers.ContainsKey).ToDictionary(h => h, h => context.Request.Headers[h].ToString())
             : null;
-        var call = new InboundCall(format, body, request, headers);
+        var call = new InboundCall(format, body, request, headers) { RawBytes = bytes };
         outcome.Model = request.Model;
         var answer = route.CountOnly
             ? await dispatcher.CountTokensAsync(call, context.RequestAborted)

@@ -19,4 +19,5 @@ public sealed class GeminiFormat : IWireFormat
 
     /// <summary>The model travels in the URL; the client's body goes upstream exactly as it came.</summary>
     public JsonObject PassThroughBody(JsonObject clientBody, string upstreamModel) => clientBody;
+    public ReadOnlyMemory<byte>? PassThroughBytes(ReadOnlyMemory<byte> clientBody, string upstreamModel) => clientBody;
 }

@@ -14,7 +14,11 @@ using Microsoft.Extensions.Logging;
 namespace Router.Tests.Fakes;
 
 /// <summary>A request the fake received, as it arrived.</summary>
-public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonObject? Body);
+public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonObject? Body)
+{
+    /// <summary>The body exactly as it arrived.</summary>
+    public string Text { get; init; } = "";
+}
 
 /// <summary>
 /// A loopback vendor API for tests: records every request and answers with the next scripted
@@ -62,13 +66,14 @@ public sealed class FakeUpstream : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         JsonObject? body = null;
+        string text;
         using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
         {
-            var text = await reader.ReadToEndAsync();
+            text = await reader.ReadToEndAsync();
             if (text.Length > 0) body = JsonNode.Parse(text) as JsonObject;
         }
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body));
+        Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body) { Text = text });
         if (!Authorize(context))
         {
             await Unauthorized(context, body);
