@@ -70,6 +70,15 @@ static class AccountTargets
                         if (await PreflightAsync(client, t, stream, o.Chunks) is { } why)
                             sec.Problems.Add($"preflight: {t.Label} {(stream ? "stream" : "JSON")}: {why}");
 
+            // The same unmeasured prewarm as the load run: this router is fresh, and its first round ran on code not yet at its final tier.
+            if (o.Prewarm > 0)
+            {
+                Console.WriteLine($"accounts prewarm: {o.Prewarm:0.#} s of closed-{conc} load per target and mode, not measured");
+                foreach (var t in targets)
+                    foreach (var stream in new[] { false, true })
+                        await Load.Closed(t, stream, conc, TimeSpan.Zero, TimeSpan.FromSeconds(o.Prewarm), o.Chunks);
+            }
+
             // Rounds in alternating order, each target's figure the sum over rounds: on a shared 2-core box one run alone is noise.
             var warm = TimeSpan.FromSeconds(o.Warmup);
             var dur = TimeSpan.FromSeconds(Math.Min(o.Duration, 3));
