@@ -32,6 +32,8 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
         private IAsyncEnumerator<ReadOnlyMemory<byte>>? _frames;
         private Task<bool>? _moving; // a read that had to wait, not yet back
         private bool _ended;
+        // A failed read: it fails the stage once every frame read before it has been pushed.
+        private Exception? _failure;
         private Action<Task<bool>> _moved = null!;
 
         public Logic(FrameSource stage, IAsyncEnumerable<ReadOnlyMemory<byte>> source) : base(stage.Shape)
@@ -54,7 +56,7 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
         {
             try
             {
-                while (_moving is null && !_ended && _heldBytes < MaxBatchBytes)
+                while (_moving is null && !_ended && _failure is null && _heldBytes < MaxBatchBytes)
                 {
                     var next = _frames!.MoveNextAsync();
                     if (!next.IsCompleted)
@@ -68,8 +70,8 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
             }
             catch (Exception e)
             {
-                FailStage(e);
-                return;
+                // Also a read that failed at once, after frames it just took: they go out first.
+                _failure = e;
             }
             Deliver();
         }
@@ -83,10 +85,10 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
             }
             catch (Exception e)
             {
-                FailStage(e);
-                return;
+                _failure = e;
             }
             if (IsAvailable(_stage._out)) Fill();
+            else if (_failure is { } failure && _held.Count == 0) FailStage(failure);
         }
 
         private void Take(bool more)
@@ -109,7 +111,9 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
                 _held.Clear();
                 _heldBytes = 0;
             }
-            if (_ended && _held.Count == 0) CompleteStage();
+            if (_held.Count > 0) return;
+            if (_failure is { } failure) FailStage(failure);
+            else if (_ended) CompleteStage();
         }
 
         private ReadOnlyMemory<byte> Batch()

@@ -167,6 +167,26 @@ public sealed class ResponseStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_that_fails_at_once_after_frames_fails_the_stream_after_them()
+    {
+        // No await between the frames and the throw: the failure comes out of the same synchronous read as they do.
+        static async IAsyncEnumerable<ReadOnlyMemory<byte>> FailingAtOnce()
+        {
+            yield return Frame(1);
+            yield return Frame(2);
+            await Task.CompletedTask;
+            throw new IOException("upstream reset");
+        }
+        var pipe = new Pipe();
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => ResponseStream.RunAsync(FailingAtOnce(), pipe.Writer, CancellationToken.None, Materializer));
+        await pipe.Writer.CompleteAsync();
+
+        Assert.Equal("upstream reset", failure.Message);
+        Assert.Equal("data: 1\n\ndata: 2\n\n", await ReadAllAsync(pipe.Reader));
+    }
+
+    [Fact]
     public async Task Many_responses_share_the_hosts_and_one_that_fails_fails_alone()
     {
         var hosts = new StreamHosts(_system);
