@@ -74,9 +74,7 @@ static class AccountTargets
             if (o.Prewarm > 0)
             {
                 Console.WriteLine($"accounts prewarm: {o.Prewarm:0.#} s of closed-{conc} load per target and mode, not measured");
-                foreach (var t in targets)
-                    foreach (var stream in new[] { false, true })
-                        await Load.Closed(t, stream, conc, TimeSpan.Zero, TimeSpan.FromSeconds(o.Prewarm), o.Chunks);
+                await Load.Prewarm(targets, conc, o);
             }
 
             // Rounds in alternating order, each target's figure the sum over rounds: on a shared 2-core box one run alone is noise.

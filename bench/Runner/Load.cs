@@ -71,6 +71,14 @@ static class Load
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 
+    /// <summary>Unmeasured closed-loop load on each target, JSON then stream, for --prewarm seconds: hot paths reach their final JIT tier.</summary>
+    public static async Task Prewarm(IEnumerable<Target> targets, int concurrency, Options o)
+    {
+        foreach (var t in targets)
+            foreach (var stream in new[] { false, true })
+                await Closed(t, stream, concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(o.Prewarm), o.Chunks);
+    }
+
     public static byte[] Body(string model, bool stream) => Encoding.UTF8.GetBytes(
         $"{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello to the benchmark.\"}}],\"max_tokens\":64,\"stream\":{(stream ? "true" : "false")}}}");
 

@@ -178,10 +178,7 @@ static class LoadRun
         if (o.Prewarm > 0)
         {
             Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per target and mode, not measured");
-            foreach (var (t, proc) in targets)
-                if (!sec.NotRun.ContainsKey(t.Key) && proc is not { Alive: false })
-                    foreach (var stream in new[] { false, true })
-                        await Load.Closed(t, stream, 64, TimeSpan.Zero, TimeSpan.FromSeconds(o.Prewarm), o.Chunks);
+            await Load.Prewarm(targets.Where(t => !sec.NotRun.ContainsKey(t.T.Key) && t.Proc is not { Alive: false }).Select(t => t.T), 64, o);
         }
 
         await using (var rss = new RssSampler(pids))

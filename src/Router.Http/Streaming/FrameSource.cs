@@ -88,7 +88,7 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
                 _failure = e;
             }
             if (IsAvailable(_stage._out)) Fill();
-            else if (_failure is { } failure && _held.Count == 0) FailStage(failure);
+            else Deliver(); // nothing to push yet: ends the stage only when nothing is held
         }
 
         private void Take(bool more)
