@@ -87,13 +87,16 @@ public sealed class Worker : IAsyncDisposable
     /// <summary>Sends an error unless the page already finished the request.</summary>
     private async Task FailAsync(string id, string message, int status)
     {
-        if (_open.TryRemove(id, out _)) await _relay.SendAsync(RelayFrame.ErrorFor(id, message, status));
+        if (!_open.TryRemove(id, out _)) return;
+        _log($"request {id} failed ({status}): {message}");
+        await _relay.SendAsync(RelayFrame.ErrorFor(id, message, status));
     }
 
     private async Task FromPageAsync(string json)
     {
         if (RelayFrame.TryParse(json) is not { } frame) return;
         if (RelayTypes.IsFinal(frame.Type) && !_open.TryRemove(frame.Id, out _)) return;
+        if (frame.Type == RelayTypes.Error) _log($"request {frame.Id} failed in the page: {frame.Payload["error"]}");
         await _relay.SendAsync(frame);
     }
 

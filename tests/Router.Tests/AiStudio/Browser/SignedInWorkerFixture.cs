@@ -25,9 +25,13 @@ public sealed class SignedInWorkerFixture : IAsyncLifetime
         Relay = await ScriptedRelay.StartAsync(Key);
         await Site.SignInProfileAsync(Path.Combine(AuthDir, "aistudio", Name));
         Worker = WorkerProcess.Start(Relay.Url, Key, Name, AuthDir, Site.BaseUrl + "/");
-        Relay.Diagnostics = () => $"relay got {Relay.Received.Count} frames ({string.Join(",", Relay.Received.Select(f => f.Type))}); worker output:\n" + Worker.Output;
+        Relay.Diagnostics = () => $"relay got {Relay.Received.Count} frames ({string.Join(",", Relay.Received.Select(Describe))}); worker output:\n" + Worker.Output;
         await Relay.ConnectedAsync();
     }
+
+    /// <summary>A frame's type, and for an error what it said.</summary>
+    private static string Describe(Router.AiStudioWorker.RelayFrame frame) =>
+        frame.Type == Router.Protocols.Relay.RelayTypes.Error ? $"error({frame.Payload["status"]}: {frame.Payload["error"]})" : frame.Type;
 
     public async Task DisposeAsync()
     {
