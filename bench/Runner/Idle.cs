@@ -45,8 +45,12 @@ sealed class IdleSection
 
     /// <summary>The start whose idle RSS is the median: the one the breakdown is shown for.</summary>
     [JsonIgnore] public IdleStart? Median => MedianStart(Idle.Published);
-    [JsonIgnore] public double? MedianStartupMs => MedianOf(Ok(Idle.Published).Select(s => s.StartupMs));
-    [JsonIgnore] public double? MedianCpuMs => MedianOf(Ok(Idle.Published).Select(s => s.CpuMsToReady));
+    [JsonIgnore] public double? MedianStartup => MedianStartupMs(Idle.Published);
+    [JsonIgnore] public double? MedianCpuMs => MedianCpuMsOf(Idle.Published);
+    [JsonIgnore] public IdleStart? Floor => MedianStart(Idle.FloorName(Idle.Floors[^1].Floor));
+
+    public double? MedianStartupMs(string variant) => MedianOf(Ok(variant).Select(s => s.StartupMs));
+    public double? MedianCpuMsOf(string variant) => MedianOf(Ok(variant).Select(s => s.CpuMsToReady));
 
     public IdleStart? MedianStart(string variant) => Ok(variant).OrderBy(s => s.RssMb).ElementAtOrDefault(Ok(variant).Count() / 2);
     private IEnumerable<IdleStart> Ok(string variant) => Starts.Where(s => s.Error is null && s.Variant == variant);
@@ -68,6 +72,17 @@ static class Idle
     public const int RouterPort = 18397;
     public const string Published = "published (ReadyToRun)";
     public const string JitOnly = "dotnet build (JIT only)";
+
+    /// <summary>bench/Floor's layers, each on top of the one before (the last is everything the design fixes).</summary>
+    public static readonly (string Floor, string What)[] Floors =
+    [
+        ("aspnet", "ASP.NET Core (Kestrel, one endpoint)"),
+        ("actors", "+ an Akka.NET actor system (Akka.Hosting, one actor)"),
+        ("cluster", "+ remoting, a cluster of one, a shard region of in-memory entities"),
+        ("persistence", "+ the entities persistent on Akka.Persistence.Sql over SQLite (linq2db)"),
+    ];
+
+    public static string FloorName(string floor) => "floor: " + floor;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static async Task<IdleSection> Run(Options o, BuiltEnv env, string cache)
@@ -80,13 +95,16 @@ static class Idle
         };
         Procs.EnsureFree(RouterPort, "router (idle breakdown)");
         // With --idle-compare the plain `dotnet build` output starts in turn with the published one, side by side.
-        var variants = new List<(string Name, string Dll)> { (Published, env.RouterDll) };
-        if (env.RouterJitDll is { } jit) variants.Add((JitOnly, jit));
+        // The design's floors start in turn with the router: what the fixed parts cost before the router adds anything.
+        var variants = new List<(string Name, string Dll, string[] Args)> { (Published, env.RouterDll, []) };
+        if (env.RouterJitDll is { } jit) variants.Add((JitOnly, jit, []));
+        if (env.FloorDll is { } floor)
+            variants.AddRange(Floors.Select(f => (FloorName(f.Floor), floor, new[] { "--floor", f.Floor })));
         for (var i = 0; i < o.IdleStarts; i++)
         {
-            foreach (var (name, dll) in variants)
+            foreach (var (name, dll, args) in variants)
             {
-                var start = await MeasureOne(dll, cache, i);
+                var start = await MeasureOne(dll, args, cache, i);
                 start.Variant = name;
                 sec.Starts.Add(start);
                 Console.WriteLine(start.Error is { } e ? $"idle: {name} start {i + 1} failed: {e}"
@@ -97,11 +115,11 @@ static class Idle
         return sec;
     }
 
-    private static async Task<IdleStart> MeasureOne(string dll, string cache, int i)
+    private static async Task<IdleStart> MeasureOne(string dll, string[] args, string cache, int i)
     {
         var authDir = Path.Combine(Path.GetTempPath(), "router-bench-idle-" + Guid.NewGuid().ToString("N")[..8]);
         var config = Procs.WriteRouterConfig(cache, RouterPort, LoadRun.FakePort, authDir);
-        var router = Children.Start($"router-idle-{i + 1}", "dotnet", [dll, "--config", config], cpu: 1);
+        var router = Children.Start($"{(args.Length > 0 ? "floor" : "router")}-idle-{i + 1}", "dotnet", [dll, .. args, "--config", config], cpu: 1);
         var s = new IdleStart();
         try
         {
@@ -109,7 +127,7 @@ static class Idle
             s.CpuMsToReady = CpuMs(router.Pid);
             await Task.Delay(2000);
             ReadProc(router.Pid, s);
-            await ReadRuntime(s);
+            if (args.Length == 0) await ReadRuntime(s);
         }
         catch (Exception e) { s.Error = e.Message.Split('\n')[0]; }
         finally
@@ -188,21 +206,26 @@ static class Idle
     {
         static string Met(bool ok) => ok ? "**met**" : "**missed**";
         var m = sec?.Median;
+        var floor = sec?.Floor;
+        var floorName = FloorName(Floors[^1].Floor);
         yield return ("router idle RSS < 100 MB (fresh start, 2 s after the first 200, median of the idle-breakdown starts)",
-            m is null ? "–" : $"{m.RssMb:0.0} MB", m is null ? "not measured" : Met(m.RssMb < 100));
-        var st = sec?.MedianStartupMs;
+            m is null ? "–" : $"{m.RssMb:0.0} MB" + (floor is null ? "" : $"; the design's floor alone {floor.RssMb:0.0} MB"),
+            m is null ? "not measured" : Met(m.RssMb < 100) + (floor?.RssMb >= 100 ? " (the design's floor misses it too)" : ""));
+        var st = sec?.MedianStartup;
         yield return ("router start to first 200 on /v1/health < 1 s (median of the idle-breakdown starts)",
-            st is null ? "–" : $"{st / 1000:0.00} s ({sec!.MedianCpuMs:0} ms CPU)", st is null ? "not measured" : Met(st < 1000));
+            st is null ? "–" : $"{st / 1000:0.00} s ({sec!.MedianCpuMs:0} ms CPU)" +
+                (sec.MedianStartupMs(floorName) is { } fs ? $"; the design's floor alone {fs / 1000:0.00} s" : ""),
+            st is null ? "not measured" : Met(st < 1000) + (sec!.MedianStartupMs(floorName) >= 1000 ? " (the design's floor misses it too)" : ""));
     }
 
     public static void Markdown(StringBuilder sb, IdleSection sec)
     {
         sb.AppendLine("## Start-up and idle breakdown").AppendLine();
-        sb.AppendLine($"The router started {sec.Starts.Count} times on its own ({sec.When}, `{sec.Command}`, router: {sec.RouterSource}; " +
+        sb.AppendLine($"{sec.Starts.Count} fresh starts, the router's in turn with the design's floors below, one at a time ({sec.When}, `{sec.Command}`, router: {sec.RouterSource}; " +
                       $"{(sec.Pinned ? "pinned to CPU 1" : "no pinning")}; load average before {sec.LoadAvgBefore}, after {sec.LoadAvgAfter}). " +
                       "Start-up = process start → first 200 on `/v1/health` (polled every 10 ms); CPU = the process's user + system time at that moment; " +
-                      "memory read 2 s later from `/proc/PID/status`, `/proc/PID/smaps` and `smaps_rollup` (private = pages no other process shares); file = mapped dlls and .so files, clean and shared with every .NET process using them; shmem = the runtime's double-mapped (W^X) executable memory; runtime figures from `GET /v0/management/runtime`.").AppendLine();
-        sb.AppendLine("| router | start | start-up ms | CPU ms to first 200 | idle RSS MB | private MB (USS) | anon MB | file MB | shmem (W^X code) MB | threads | JIT'd methods | JIT ms | assemblies |")
+                      "memory read 2 s later from `/proc/PID/status`, `/proc/PID/smaps` and `smaps_rollup` (private = pages no other process shares); file = mapped dlls and .so files, clean and shared with every .NET process using them; shmem = the runtime's double-mapped (W^X) executable memory; runtime figures (the router only) from `GET /v0/management/runtime`.").AppendLine();
+        sb.AppendLine("| process | start | start-up ms | CPU ms to first 200 | idle RSS MB | private MB (USS) | anon MB | file MB | shmem (W^X code) MB | threads | JIT'd methods | JIT ms | assemblies |")
           .AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < sec.Starts.Count; i++)
         {
@@ -212,8 +235,24 @@ static class Idle
                           $"{s.JitMethods?.ToString("N0", Inv) ?? "–"} | {F(s.JitMs, "0")} | {s.Assemblies?.ToString(Inv) ?? "–"} |");
         }
         sb.AppendLine();
+        FloorTable(sb, sec);
         foreach (var variant in new[] { Published, JitOnly })
             if (sec.MedianStart(variant) is { } m) Breakdown(sb, variant, m);
+    }
+
+    /// <summary>Medians per layer of the design's floor, and what the router adds on top of the last one.</summary>
+    private static void FloorTable(StringBuilder sb, IdleSection sec)
+    {
+        var top = sec.MedianStart(FloorName(Floors[^1].Floor));
+        if (top is null) return;
+        sb.AppendLine("The design's floor (bench/Floor, published and started the same way, in turn with the router): each layer adds one fixed part of the design; the last holds all of them and nothing of the router. Medians of the starts above.").AppendLine();
+        sb.AppendLine("| layer | start-up ms | CPU ms to first 200 | idle RSS MB | file MB | private MB |").AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (floor, what) in Floors)
+            if (sec.MedianStart(FloorName(floor)) is { } m)
+                sb.AppendLine($"| {floor}: {what} | {F(sec.MedianStartupMs(FloorName(floor)), "0")} | {F(sec.MedianCpuMsOf(FloorName(floor)), "0")} | {F(m.RssMb)} | {F(m.FileMb)} | {F(m.PrivateMb)} |");
+        if (sec.Median is { } r)
+            sb.AppendLine($"| the router | {F(sec.MedianStartupMs(Published), "0")} | {F(sec.MedianCpuMsOf(Published), "0")} | {F(r.RssMb)} | {F(r.FileMb)} | {F(r.PrivateMb)} |");
+        sb.AppendLine();
     }
 
     private static void Breakdown(StringBuilder sb, string variant, IdleStart m)

@@ -134,6 +134,7 @@ namespace Bench
     {
         /// <summary>The router of a plain `dotnet build -c Release` (no ReadyToRun), with --idle-compare.</summary>
         public string? RouterJitDll { get; init; }
+        public string? FloorDll { get; init; }
     }
 
     static class Setup
@@ -185,6 +186,12 @@ namespace Bench
             else try { (entry, whyNot) = await InstallPortkey(repo, cache); }
             catch (Exception e) { whyNot = e.Message; }
 
+            // The design's floors (bench/Floor) are published the way the router is, so the idle breakdown can start them beside it.
+            Console.WriteLine("build: bench/Floor (dotnet publish -c Release into bench/.cache/floor-publish)");
+            var floorDir = Path.Combine(cache, "floor-publish");
+            var (fc, ftail) = await PublishRouter("build-floor", Path.Combine(benchDir, "Floor"), floorDir);
+            if (fc != 0) throw new InvalidOperationException($"building bench/Floor failed:\n{ftail}");
+
             string? jitDll = null;
             if (alsoJitBuild)
             {
@@ -200,7 +207,7 @@ namespace Bench
             return new BuiltEnv(
                 Path.Combine(benchDir, "FakeUpstream", "bin", "Release", "net10.0", "FakeUpstream.dll"),
                 Path.Combine(benchDir, "Yarp", "bin", "Release", "net10.0", "Yarp.dll"),
-                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine) { RouterJitDll = jitDll };
+                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine) { RouterJitDll = jitDll, FloorDll = Path.Combine(floorDir, "Floor.dll") };
         }
 
         private static Task<(int Code, string Tail)> PublishRouter(string logName, string project, string output) =>
