@@ -40,7 +40,7 @@ internal sealed class RelayExchange
                     Write(frame.Bytes("body"));
                     return End();
                 case RelayTypes.HttpResponse:
-                    _head.TrySetResult(Response(frame.Status ?? 200, frame.Headers(), new ByteArrayContent(frame.Bytes("body"))));
+                    _head.TrySetResult(Response(frame.Status ?? 200, frame.Headers(), new ReadOnlyMemoryContent(frame.Bytes("body"))));
                     return _done = true;
                 case RelayTypes.StreamStart:
                     StartStream(frame.Status ?? 200, frame.Headers());
@@ -92,10 +92,10 @@ internal sealed class RelayExchange
         _head.TrySetResult(Response(status, headers, new StreamContent(_body.Reader.AsStream())));
     }
 
-    private void Write(byte[] bytes)
+    private void Write(ReadOnlyMemory<byte> bytes)
     {
-        if (bytes.Length == 0) return;
-        _body.Writer.Write(bytes);
+        if (bytes.IsEmpty) return;
+        _body.Writer.Write(bytes.Span);
         _ = _body.Writer.FlushAsync(); // completes at once: the writer never pauses
     }
 

@@ -15,8 +15,74 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
         return JsonSerializer.SerializeToUtf8Bytes(message);
     }
 
+    /// <summary>A stream chunk's data, unescaped to UTF-8, when the frame was read by <see cref="ParseChunk"/> (its Payload is null then).</summary>
+    public ReadOnlyMemory<byte>? Chunk { get; private init; }
+
     /// <summary>The frame a worker sent, or null when it is not a relay message (not JSON, no type).</summary>
-    public static RelayFrame? Parse(ReadOnlySpan<byte> utf8)
+    public static RelayFrame? Parse(ReadOnlySpan<byte> utf8) => ParseChunk(utf8) ?? ParseTree(utf8);
+
+    /// <summary>
+    /// Most frames of a busy socket are stream chunks; one is read in a single pass without a tree or a string:
+    /// {"id": "...", "type": "stream_chunk", "payload": {"data": "...", ...}}, fields in any order. Anything else
+    /// (another type, a numeric id, a payload that is not an object, text that is not JSON) gives null, and the
+    /// tree parse decides.
+    /// </summary>
+    private static RelayFrame? ParseChunk(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            string? id = null;
+            var isChunk = false;
+            ReadOnlyMemory<byte> data = ReadOnlyMemory<byte>.Empty;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String) return null;
+                    id = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("type"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(RelayTypes.StreamChunk)) return null;
+                    isChunk = true;
+                }
+                else if (reader.ValueTextEquals("payload"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isData = reader.ValueTextEquals("data"u8);
+                        reader.Read();
+                        if (!isData) reader.Skip();
+                        else if (reader.TokenType == JsonTokenType.String) data = Unescaped(ref reader);
+                        else return null;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            var whole = reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+            return whole && isChunk && id is not null ? new RelayFrame(id, RelayTypes.StreamChunk) { Chunk = data } : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Unescaped(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped) return reader.ValueSpan.ToArray();
+        var buffer = new byte[reader.ValueSpan.Length];
+        return buffer.AsMemory(0, reader.CopyString(buffer));
+    }
+
+    private static RelayFrame? ParseTree(ReadOnlySpan<byte> utf8)
     {
         try
         {
@@ -31,13 +97,24 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
         }
     }
 
-    /// <summary>A string field; a number is taken as its text (some workers send numeric ids).</summary>
-    public static string? Text(JsonNode? node) => node switch
+    /// <summary>A string field; a number is taken as its text (some workers send numeric ids). A string with a
+    /// lone surrogate escape is not text: null.</summary>
+    public static string? Text(JsonNode? node)
     {
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        JsonValue v when v.TryGetValue<double>(out var d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => null,
-    };
+        try
+        {
+            return node switch
+            {
+                JsonValue v when v.TryGetValue<string>(out var s) => s,
+                JsonValue v when v.TryGetValue<double>(out var d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The `status` field: a number (or a numeric string); null when absent.</summary>
     public int? Status => Payload?["status"] switch
@@ -64,7 +141,9 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     }
 
     /// <summary>A string field of the payload (body, data, error), as UTF-8 bytes; empty when absent.</summary>
-    public byte[] Bytes(string field) => Text(Payload?[field]) is { } s ? System.Text.Encoding.UTF8.GetBytes(s) : [];
+    public ReadOnlyMemory<byte> Bytes(string field) =>
+        field == "data" && Chunk is { } chunk ? chunk
+        : Text(Payload?[field]) is { } s ? System.Text.Encoding.UTF8.GetBytes(s) : ReadOnlyMemory<byte>.Empty;
 
     public override string ToString() => $"RelayFrame {{ Id = {Id}, Type = {Type} }}";
 }
