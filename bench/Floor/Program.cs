@@ -11,6 +11,8 @@ using Akka.Remote.Hosting;
 // Each floor adds one layer of the design: Kestrel alone; an actor system with one actor; remoting, a cluster
 // of one and a shard region of in-memory entities; the same entities persistent on Akka.Persistence.Sql (SQLite).
 var floor = Arg("--floor") ?? "aspnet";
+if (floor is not ("aspnet" or "actors" or "cluster" or "persistence"))
+    throw new ArgumentException($"--floor {floor}: expected aspnet, actors, cluster or persistence");
 var config = File.ReadAllText(Arg("--config") ?? throw new ArgumentException("--config is required"));
 var port = int.Parse(Regex.Match(config, @"port:\s*(\d+)").Groups[1].Value);
 var dir = Regex.Match(config, @"dir:\s*([^\s},]+)").Groups[1].Value;
