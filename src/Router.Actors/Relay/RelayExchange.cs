@@ -47,7 +47,7 @@ internal sealed class RelayExchange
                     return false;
                 case RelayTypes.StreamChunk:
                     StartStream(200, []);
-                    Write(frame.Bytes("data"));
+                    Write(frame.ChunkData);
                     return false;
                 case RelayTypes.StreamEnd:
                     StartStream(200, []);

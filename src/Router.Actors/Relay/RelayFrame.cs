@@ -15,8 +15,11 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
         return JsonSerializer.SerializeToUtf8Bytes(message);
     }
 
-    /// <summary>A stream chunk's data, unescaped to UTF-8, when the frame was read by <see cref="ParseChunk"/> (its Payload is null then).</summary>
-    public ReadOnlyMemory<byte>? Chunk { get; private init; }
+    // A stream chunk's data, unescaped to UTF-8, when ParseChunk read the frame (its Payload is null then).
+    private ReadOnlyMemory<byte>? _chunk;
+
+    /// <summary>A stream chunk's data as UTF-8: read in one pass by <see cref="ParseChunk"/>, or the payload's `data`.</summary>
+    public ReadOnlyMemory<byte> ChunkData => _chunk ?? Bytes("data");
 
     /// <summary>The frame a worker sent, or null when it is not a relay message (not JSON, no type).</summary>
     public static RelayFrame? Parse(ReadOnlySpan<byte> utf8) => ParseChunk(utf8) ?? ParseTree(utf8);
@@ -67,7 +70,7 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
                 }
             }
             var whole = reader.TokenType == JsonTokenType.EndObject && !reader.Read();
-            return whole && isChunk && id is not null ? new RelayFrame(id, RelayTypes.StreamChunk) { Chunk = data } : null;
+            return whole && isChunk && id is not null ? new RelayFrame(id, RelayTypes.StreamChunk) { _chunk = data } : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -142,8 +145,7 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
 
     /// <summary>A string field of the payload (body, data, error), as UTF-8 bytes; empty when absent.</summary>
     public ReadOnlyMemory<byte> Bytes(string field) =>
-        field == "data" && Chunk is { } chunk ? chunk
-        : Text(Payload?[field]) is { } s ? System.Text.Encoding.UTF8.GetBytes(s) : ReadOnlyMemory<byte>.Empty;
+        Text(Payload?[field]) is { } s ? System.Text.Encoding.UTF8.GetBytes(s) : ReadOnlyMemory<byte>.Empty;
 
     public override string ToString() => $"RelayFrame {{ Id = {Id}, Type = {Type} }}";
 }

@@ -12,7 +12,7 @@ public sealed class RelayFrameParseTests
 {
     private static RelayFrame? Parse(string json) => RelayFrame.Parse(Encoding.UTF8.GetBytes(json));
 
-    private static string Data(RelayFrame frame) => Encoding.UTF8.GetString(frame.Bytes("data").Span);
+    private static string Data(RelayFrame frame) => Encoding.UTF8.GetString(frame.ChunkData.Span);
 
     [Theory]
     [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"data: {\"a\":1}\n\n"}}""")]
@@ -32,7 +32,7 @@ public sealed class RelayFrameParseTests
     {
         var frame = Parse("""{"id":"r1","type":"stream_chunk","payload":{"data":"caf\u00e9 ☕ 𝄞"}}""")!;
         Assert.Equal("café ☕ 𝄞", Data(frame));
-        Assert.Equal(Encoding.UTF8.GetBytes("café ☕ 𝄞"), frame.Bytes("data").ToArray());
+        Assert.Equal(Encoding.UTF8.GetBytes("café ☕ 𝄞"), frame.ChunkData.ToArray());
     }
 
     [Fact]
@@ -71,6 +71,6 @@ public sealed class RelayFrameParseTests
     public void A_hostile_chunk_never_throws(string json)
     {
         var frame = Parse(json);
-        if (frame is not null) _ = frame.Bytes("data");
+        if (frame is not null) _ = frame.ChunkData;
     }
 }
