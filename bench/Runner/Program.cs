@@ -37,7 +37,7 @@ try
     else if (opts.Cluster)
         results.Cluster = await ClusterRun.Run(opts, await Setup.Build(repo, cache), repo);
     else if (opts.IdleOnly)
-        results.Idle = await Idle.Run(opts, await Setup.Build(repo, cache, opts.IdleCompare), cache);
+        results.Idle = await Idle.Run(opts, await Setup.Build(repo, cache, opts.IdleCompare, floors: true), cache);
     else if (opts.Soak)
     {
         var soak = await Soak.Run(opts, await Setup.Build(repo, cache), cache, soft, hard);
@@ -52,7 +52,7 @@ try
     }
     else
     {
-        var built = await Setup.Build(repo, cache);
+        var built = await Setup.Build(repo, cache, floors: true);
         results.Idle = await Idle.Run(opts, built, cache);
         results.Load = await LoadRun.Run(opts, built, cache);
     }
@@ -134,6 +134,7 @@ namespace Bench
     {
         /// <summary>The router of a plain `dotnet build -c Release` (no ReadyToRun), with --idle-compare.</summary>
         public string? RouterJitDll { get; init; }
+        /// <summary>bench/Floor, published, when the run starts the design's floors (the idle breakdown).</summary>
         public string? FloorDll { get; init; }
     }
 
@@ -141,7 +142,7 @@ namespace Bench
     {
         private const string PortkeyPackage = "@portkey-ai/gateway@1.15.2";
 
-        public static async Task<BuiltEnv> Build(string repo, string cache, bool alsoJitBuild = false, bool portkey = true)
+        public static async Task<BuiltEnv> Build(string repo, string cache, bool alsoJitBuild = false, bool portkey = true, bool floors = false)
         {
             var benchDir = Path.Combine(repo, "bench");
             foreach (var proj in new[] { "FakeUpstream", "Yarp" })
@@ -186,11 +187,16 @@ namespace Bench
             else try { (entry, whyNot) = await InstallPortkey(repo, cache); }
             catch (Exception e) { whyNot = e.Message; }
 
-            // The design's floors (bench/Floor) are published the way the router is, so the idle breakdown can start them beside it.
-            Console.WriteLine("build: bench/Floor (dotnet publish -c Release into bench/.cache/floor-publish)");
-            var floorDir = Path.Combine(cache, "floor-publish");
-            var (fc, ftail) = await PublishRouter("build-floor", Path.Combine(benchDir, "Floor"), floorDir);
-            if (fc != 0) throw new InvalidOperationException($"building bench/Floor failed:\n{ftail}");
+            // The design's floors (bench/Floor) are published the way the router is, for the idle breakdown to start beside it.
+            string? floorDll = null;
+            if (floors)
+            {
+                Console.WriteLine("build: bench/Floor (dotnet publish -c Release into bench/.cache/floor-publish)");
+                var floorDir = Path.Combine(cache, "floor-publish");
+                var (fc, ftail) = await PublishRouter("build-floor", Path.Combine(benchDir, "Floor"), floorDir);
+                if (fc != 0) throw new InvalidOperationException($"building bench/Floor failed:\n{ftail}");
+                floorDll = Path.Combine(floorDir, "Floor.dll");
+            }
 
             string? jitDll = null;
             if (alsoJitBuild)
@@ -207,7 +213,7 @@ namespace Bench
             return new BuiltEnv(
                 Path.Combine(benchDir, "FakeUpstream", "bin", "Release", "net10.0", "FakeUpstream.dll"),
                 Path.Combine(benchDir, "Yarp", "bin", "Release", "net10.0", "Yarp.dll"),
-                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine) { RouterJitDll = jitDll, FloorDll = Path.Combine(floorDir, "Floor.dll") };
+                routerDll, source, commit + (dirty ? "+dirty" : ""), entry, whyNot, machine) { RouterJitDll = jitDll, FloorDll = floorDll };
         }
 
         private static Task<(int Code, string Tail)> PublishRouter(string logName, string project, string output) =>
