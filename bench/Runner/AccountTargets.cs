@@ -62,8 +62,12 @@ static class AccountTargets
             await SignInClaudeAsync();
             worker = await RelayWorker.ConnectAsync($"ws://127.0.0.1:{RouterPort}/v1/ws?name=bench", WorkerKey);
 
-            var targets = Kinds.Select(k => new Target(k.Key, k.Label, $"http://127.0.0.1:{RouterPort}/v1/chat/completions", k.Model, new(), k.Counter)).ToList();
-            sec.Targets = Kinds.Select(k => new[] { k.Key, k.Label, k.Reference }).ToList();
+            var kinds = o.AccountKinds is { } only
+                ? Kinds.Where(k => only.Contains(k.Key) || Kinds.Any(m => only.Contains(m.Key) && m.Reference == k.Key)).ToArray()
+                : Kinds;
+            if (kinds.Length == 0) throw new ArgumentException($"--account-kinds: none of {string.Join(",", o.AccountKinds!)} is a kind ({string.Join(", ", Kinds.Select(k => k.Key))})");
+            var targets = kinds.Select(k => new Target(k.Key, k.Label, $"http://127.0.0.1:{RouterPort}/v1/chat/completions", k.Model, new(), k.Counter)).ToList();
+            sec.Targets = kinds.Select(k => new[] { k.Key, k.Label, k.Reference }).ToList();
             using (var client = Load.NewClient(8))
                 foreach (var t in targets)
                     foreach (var stream in new[] { false, true })

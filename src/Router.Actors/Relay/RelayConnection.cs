@@ -1,12 +1,13 @@
 using Router.Protocols.Relay;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text.Json.Nodes;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
 using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Akka.Util;
 
 namespace Router.Actors.Relay;
 
@@ -21,7 +22,8 @@ public sealed class RelayConnection
     public const int MaxMessageBytes = 64 * 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, RelayExchange> _pending = new();
-    private readonly Channel<RelayFrame> _outbound = Channel.CreateUnbounded<RelayFrame>(new UnboundedChannelOptions { SingleReader = true });
+    // Frames already serialized: a request is written once, by the caller, not by the socket's sending stage.
+    private readonly Channel<ReadOnlyMemory<byte>> _outbound = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SharedKillSwitch _stop = KillSwitches.Shared("relay");
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // 1 when the worker has sent anything since the last ping (or no ping has gone out yet).
@@ -61,10 +63,10 @@ public sealed class RelayConnection
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var id = Router.Protocols.Ids.Hex(32);
-        var payload = await RequestPayloadAsync(request, cancellationToken);
+        var frame = await RequestFrameAsync(id, request, cancellationToken);
         var exchange = new RelayExchange();
         _pending[id] = exchange;
-        if (_closed.Task.IsCompleted || !_outbound.Writer.TryWrite(new RelayFrame(id, RelayTypes.HttpRequest, payload)))
+        if (_closed.Task.IsCompleted || !_outbound.Writer.TryWrite(frame))
         {
             _pending.TryRemove(id, out _);
             throw new HttpRequestException(HttpRequestError.ConnectionError, "relay worker: not connected");
@@ -72,15 +74,17 @@ public sealed class RelayConnection
         // The caller gave up (timeout, client gone): the exchange is forgotten, its late frames dropped.
         await using var registration = cancellationToken.Register(() =>
         {
-            if (_pending.TryRemove(id, out var abandoned)) abandoned.Fail("the request was cancelled");
+            if (_pending.TryRemove(id, out var abandoned)) abandoned.Cancel(cancellationToken);
         });
-        var response = await exchange.Head.WaitAsync(cancellationToken);
+        // Head runs its continuations on the thread pool, never on the socket's reader; the registration above
+        // ends the wait on cancellation, so no WaitAsync promise is made per request.
+        var response = await exchange.Head;
         // The exchange stays registered until its stream ends: its body is read after this returns.
         return response;
     }
 
     /// <summary>Sends a control message (login) to the worker; false when the socket is closed.</summary>
-    public bool Post(RelayFrame frame) => !_closed.Task.IsCompleted && _outbound.Writer.TryWrite(frame);
+    public bool Post(RelayFrame frame) => !_closed.Task.IsCompleted && _outbound.Writer.TryWrite(frame.ToBytes());
 
     /// <summary>Closes the socket (replaced, removed, silent): requests in flight fail.</summary>
     public void Close(string reason)
@@ -97,15 +101,15 @@ public sealed class RelayConnection
     {
         var outbound = ChannelSource.FromReader(_outbound.Reader)
             .Merge(Source.Tick(PingInterval, PingInterval, Tick.Instance).MapMaterializedValue(_ => NotUsed.Instance)
-                .Select(_ => Heartbeat()).Where(f => f is not null).Select(f => f!))
-            .Via(_stop.Flow<RelayFrame>())
+                .Select(_ => Heartbeat()).Where(f => f is not null).Select(f => f!.ToBytes()))
+            .Via(_stop.Flow<ReadOnlyMemory<byte>>())
             .SelectAsync(1, async frame =>
             {
-                await socket.SendAsync(frame.ToBytes(), WebSocketMessageType.Text, true, CancellationToken.None);
+                await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
                 return NotUsed.Instance;
             })
             .RunWith(Sink.Ignore<NotUsed>(), materializer);
-        var inbound = Source.UnfoldAsync<WebSocket, byte[]>(socket, ReadAsync)
+        var inbound = Source.FromGraph(new ReadyFirstSource<byte[]>(() => MessagesAsync(socket)))
             .Via(_stop.Flow<byte[]>())
             .RunForeach(OnMessage, materializer);
 
@@ -152,25 +156,34 @@ public sealed class RelayConnection
         return new RelayFrame(Guid.NewGuid().ToString("N"), RelayTypes.Ping);
     }
 
-    private static async Task<Option<(WebSocket, byte[])>> ReadAsync(WebSocket socket)
+    /// <summary>The worker's messages until it closes the socket or the socket breaks; one receive buffer for all.</summary>
+    private static async IAsyncEnumerable<byte[]> MessagesAsync(WebSocket socket)
     {
         var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
+        while (await NextMessageAsync(socket, buffer) is { } message) yield return message;
+    }
+
+    /// <summary>The next whole message in an array of its own size (most fit one receive: one copy, no stream); null at the end.</summary>
+    private static async ValueTask<byte[]?> NextMessageAsync(WebSocket socket, byte[] buffer)
+    {
+        MemoryStream? parts = null;
         while (true)
         {
-            WebSocketReceiveResult result;
+            ValueWebSocketReceiveResult result;
             try
             {
-                result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {
-                return Option<(WebSocket, byte[])>.None;
+                return null;
             }
-            if (result.MessageType == WebSocketMessageType.Close) return Option<(WebSocket, byte[])>.None;
-            message.Write(buffer, 0, result.Count);
-            if (message.Length > MaxMessageBytes) return Option<(WebSocket, byte[])>.None;
-            if (result.EndOfMessage) return (socket, message.ToArray());
+            if (result.MessageType == WebSocketMessageType.Close) return null;
+            if (result.EndOfMessage && parts is null) return buffer.AsSpan(0, result.Count).ToArray();
+            parts ??= new MemoryStream();
+            parts.Write(buffer, 0, result.Count);
+            if (parts.Length > MaxMessageBytes) return null;
+            if (result.EndOfMessage) return parts.ToArray();
         }
     }
 
@@ -194,26 +207,33 @@ public sealed class RelayConnection
         }
     }
 
-    private static async Task<JsonObject> RequestPayloadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>The http_request frame: {"method", "url", "headers": {name: [values]}, "body": the body as a string}.</summary>
+    private static async Task<ReadOnlyMemory<byte>> RequestFrameAsync(string id, HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var headers = new JsonObject();
-        void Add(string name, IEnumerable<string> values) =>
-            headers[name] = new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-        foreach (var (name, values) in request.Headers) Add(name, values);
-        var body = "";
-        if (request.Content is { } content)
+        var body = request.Content is { } content ? await content.ReadAsByteArrayAsync(cancellationToken) : [];
+        return RelayFrame.Serialize(id, RelayTypes.HttpRequest, (writer, _) =>
         {
-            foreach (var (name, values) in content.Headers)
-                if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) Add(name, values);
-            body = await content.ReadAsStringAsync(cancellationToken);
-        }
-        return new JsonObject
-        {
-            ["method"] = request.Method.Method,
-            ["url"] = request.RequestUri!.ToString(),
-            ["headers"] = headers,
-            ["body"] = body,
-        };
+            writer.WriteStartObject();
+            writer.WriteString("method"u8, request.Method.Method);
+            writer.WriteString("url"u8, request.RequestUri!.ToString());
+            writer.WriteStartObject("headers"u8);
+            foreach (var (name, values) in request.Headers) WriteHeader(writer, name, values);
+            if (request.Content is { } sent)
+                foreach (var (name, values) in sent.Headers)
+                    if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) WriteHeader(writer, name, values);
+            writer.WriteEndObject();
+            // The body is UTF-8 JSON the router wrote or parsed; anything else is sent as its decoded text, as before.
+            if (Utf8.IsValid(body)) writer.WriteString("body"u8, body);
+            else writer.WriteString("body"u8, Encoding.UTF8.GetString(body));
+            writer.WriteEndObject();
+        });
+    }
+
+    private static void WriteHeader(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values) writer.WriteStringValue(value);
+        writer.WriteEndArray();
     }
 
     private sealed class Tick

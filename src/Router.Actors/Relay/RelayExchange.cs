@@ -47,8 +47,8 @@ internal sealed class RelayExchange
                     return false;
                 case RelayTypes.StreamChunk:
                     StartStream(200, []);
-                    Write(frame.ChunkData);
-                    return false;
+                    // The reader has gone (the client left, the call timed out): the rest of the stream is dropped.
+                    return !Write(frame.ChunkData) && End();
                 case RelayTypes.StreamEnd:
                     StartStream(200, []);
                     return End();
@@ -73,6 +73,22 @@ internal sealed class RelayExchange
         }
     }
 
+    /// <summary>The caller gave up (timeout, client gone): a wait for the answer ends as cancelled, as an HTTP client's does.</summary>
+    public void Cancel(CancellationToken token)
+    {
+        lock (_lock)
+        {
+            if (_done) return;
+            if (_streaming)
+            {
+                Fail("the request was cancelled");
+                return;
+            }
+            _done = true;
+            _head.TrySetCanceled(token);
+        }
+    }
+
     private void FailWith(RelayFrame frame)
     {
         var message = RelayFrame.Text(frame.Payload?["error"]) is { Length: > 0 } text ? text : "the worker reported an error";
@@ -92,11 +108,13 @@ internal sealed class RelayExchange
         _head.TrySetResult(Response(status, headers, new StreamContent(_body.Reader.AsStream())));
     }
 
-    private void Write(ReadOnlyMemory<byte> bytes)
+    /// <summary>Adds to the body; false when its reader has gone.</summary>
+    private bool Write(ReadOnlyMemory<byte> bytes)
     {
-        if (bytes.IsEmpty) return;
+        if (bytes.IsEmpty) return true;
         _body.Writer.Write(bytes.Span);
-        _ = _body.Writer.FlushAsync(); // completes at once: the writer never pauses
+        var flush = _body.Writer.FlushAsync(); // completes at once: the writer never pauses
+        return !(flush.IsCompletedSuccessfully && flush.Result.IsCompleted);
     }
 
     private bool End()

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -8,11 +9,31 @@ namespace Router.Actors.Relay;
 /// <summary>One relay message: <c>{"id": "...", "type": "...", "payload": {...}}</c> in one text frame.</summary>
 public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = null)
 {
-    public byte[] ToBytes()
+    /// <summary>
+    /// Frames go to a worker's JSON.parse, never into HTML: quotes are escaped as \" and text other than ASCII is
+    /// sent as it is, so a request body full of quotes is not six bytes a quote (the default encoder's \u0022).
+    /// </summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public ReadOnlyMemory<byte> ToBytes() => Serialize(Id, Type, Payload is null ? null : Payload.WriteTo);
+
+    /// <summary>Writes {"id", "type", "payload"} with the payload written by <paramref name="payload"/> (none when null).</summary>
+    internal static ReadOnlyMemory<byte> Serialize(string id, string type, Action<Utf8JsonWriter, JsonSerializerOptions?>? payload)
     {
-        var message = new JsonObject { ["id"] = Id, ["type"] = Type };
-        if (Payload is not null) message["payload"] = Payload.DeepClone();
-        return JsonSerializer.SerializeToUtf8Bytes(message);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id"u8, id);
+            writer.WriteString("type"u8, type);
+            if (payload is not null)
+            {
+                writer.WritePropertyName("payload"u8);
+                payload(writer, null);
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenMemory;
     }
 
     // A stream chunk's data, unescaped to UTF-8, when ParseChunk read the frame (its Payload is null then).

@@ -18,6 +18,8 @@ public sealed class RelayUpstream : IUpstream
     private readonly RelayHub _hub;
     private readonly string _suffix;
     private readonly UpstreamEndpoints _endpoints;
+    // One Gemini upstream per socket, made on its first request and gone with the socket.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<RelayConnection, HttpUpstream> _upstreams = new();
 
     public RelayUpstream(ProviderConfig config, RelayHub hub, UpstreamEndpoints geminiEndpoints)
     {
@@ -45,7 +47,7 @@ public sealed class RelayUpstream : IUpstream
     /// <summary>The Gemini upstream whose HTTP client is the worker's socket; null when the worker has gone.</summary>
     private HttpUpstream? Through(string entityId) =>
         _hub.ByEntity(entityId) is { } connection
-            ? new HttpUpstream(_config, new HttpClient(new RelayHandler(connection), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, WireFormats.Gemini, _endpoints)
+            ? _upstreams.GetValue(connection, c => new HttpUpstream(_config, new HttpClient(new RelayHandler(c), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, WireFormats.Gemini, _endpoints))
             : null;
 
     private static Task<HttpResponseMessage> NotConnected() =>

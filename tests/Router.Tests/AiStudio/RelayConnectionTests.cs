@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Streams;
+using Router.Actors.Relay;
+
+namespace Router.Tests.AiStudio;
+
+/// <summary>
+/// One worker socket as the router runs it (<see cref="RelayConnection"/> on a loopback TCP pair): where a request's
+/// answer is handled, and what happens to a stream whose reader has gone.
+/// </summary>
+public sealed class RelayConnectionTests : IAsyncLifetime
+{
+    private readonly ActorSystem _system = ActorSystem.Create("relay-connection");
+    private readonly RelayConnection _connection = new("aistudio", "laptop", "entity-1", 1, TimeSpan.FromMinutes(5));
+    private WebSocket _worker = null!;
+    private Task _running = Task.CompletedTask;
+    private TcpClient? _client, _server;
+
+    public async Task InitializeAsync()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _client = new TcpClient();
+        var accepting = listener.AcceptTcpClientAsync();
+        await _client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        _server = await accepting;
+        listener.Stop();
+        var routerSide = WebSocket.CreateFromStream(_server.GetStream(), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
+        _worker = WebSocket.CreateFromStream(_client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
+        _running = _connection.RunAsync(routerSide, _system.Materializer());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _connection.Close("test over");
+        await _running.WaitAsync(TimeSpan.FromSeconds(10));
+        _worker.Dispose();
+        _client?.Dispose();
+        _server?.Dispose();
+        await _system.Terminate();
+    }
+
+    [Fact]
+    public async Task An_answer_is_handled_on_the_thread_pool_not_on_the_sockets_reader()
+    {
+        // A token that can be cancelled, as every caller's is (the call's timeout, the client's abort).
+        using var callerToken = new CancellationTokenSource();
+        var sending = _connection.SendAsync(Request(), callerToken.Token);
+        // Runs exactly where the answer's task completes: on the socket's reader, if the answer were handled there.
+        var whereCompleted = sending.ContinueWith(_ => Environment.StackTrace, TaskContinuationOptions.ExecuteSynchronously);
+        var id = (await NextFrameAsync())["id"]!.GetValue<string>();
+        await SendAsync(new JsonObject { ["id"] = id, ["type"] = "http_response", ["payload"] = new JsonObject { ["status"] = 200, ["body"] = "{}" } });
+
+        using var response = await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(nameof(RelayConnection) + ".OnMessage", await whereCompleted);
+    }
+
+    [Fact]
+    public async Task A_stream_whose_reader_has_gone_is_dropped_at_its_next_chunk()
+    {
+        var sending = _connection.SendAsync(Request(), CancellationToken.None);
+        var id = (await NextFrameAsync())["id"]!.GetValue<string>();
+        await SendAsync(new JsonObject { ["id"] = id, ["type"] = "stream_start", ["payload"] = new JsonObject { ["status"] = 200 } });
+        var response = await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, _connection.InFlight);
+
+        // The client left: its body is disposed, and the worker goes on streaming.
+        response.Dispose();
+        await SendAsync(new JsonObject { ["id"] = id, ["type"] = "stream_chunk", ["payload"] = new JsonObject { ["data"] = "data: {}\n\n" } });
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (_connection.InFlight > 0) await Task.Delay(20, deadline.Token);
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_before_the_answer_gets_a_cancellation_and_the_late_answer_is_dropped()
+    {
+        using var giveUp = new CancellationTokenSource();
+        var sending = _connection.SendAsync(Request(), giveUp.Token);
+        var id = (await NextFrameAsync())["id"]!.GetValue<string>();
+        giveUp.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, _connection.InFlight);
+        await SendAsync(new JsonObject { ["id"] = id, ["type"] = "http_response", ["payload"] = new JsonObject { ["status"] = 200, ["body"] = "{}" } });
+        Assert.Equal(0, _connection.InFlight);
+    }
+
+    [Fact]
+    public async Task A_request_frame_carries_the_body_as_text_with_its_quotes_and_non_ascii_intact()
+    {
+        const string body = """{"contents":[{"parts":[{"text":"héllo \"world\" <b>"}]}]}""";
+        var sending = _connection.SendAsync(Request(body), CancellationToken.None);
+        var (frame, raw) = await NextFrameWithTextAsync();
+
+        var payload = frame["payload"]!;
+        Assert.Equal("POST", payload["method"]!.GetValue<string>());
+        Assert.Equal("http://upstream.test/v1beta/models/m:generateContent", payload["url"]!.GetValue<string>());
+        Assert.Equal("application/json; charset=utf-8", payload["headers"]!["Content-Type"]![0]!.GetValue<string>());
+        Assert.Equal(body, payload["body"]!.GetValue<string>());
+        // Quotes as \" rather than \u0022: a body full of quotes does not grow sixfold on the socket.
+        Assert.Contains("{\\\"contents\\\":", raw);
+        Assert.Contains("héllo", raw);
+
+        _connection.Close("done");
+        await Assert.ThrowsAsync<HttpRequestException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static HttpRequestMessage Request(string body = "{}") =>
+        new(HttpMethod.Post, "http://upstream.test/v1beta/models/m:generateContent") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    private async Task<JsonObject> NextFrameAsync() => (await NextFrameWithTextAsync()).Frame;
+
+    private async Task<(JsonObject Frame, string Raw)> NextFrameWithTextAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await _worker.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+            message.Write(buffer, 0, result.Count);
+        } while (!result.EndOfMessage);
+        var raw = Encoding.UTF8.GetString(message.ToArray());
+        return (JsonNode.Parse(raw)!.AsObject(), raw);
+    }
+
+    private Task SendAsync(JsonObject frame) =>
+        _worker.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+}
