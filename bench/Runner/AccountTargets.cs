@@ -14,6 +14,10 @@ sealed class AccountSection
     public List<RunResult> Runs { get; set; } = new();
     /// <summary>The router's CPU seconds (user + system) during each target's runs, by "target mode": less noisy than req/s on a shared box.</summary>
     public Dictionary<string, double> RouterCpuSeconds { get; set; } = new();
+    /// <summary>Bytes the router allocated and thread-pool work items it ran during each target's runs, by "target mode"
+    /// (GET /v0/management/runtime): counts, so unlike time they do not move with what else the machine runs.</summary>
+    public Dictionary<string, double> RouterAllocatedBytes { get; set; } = new();
+    public Dictionary<string, double> RouterWorkItems { get; set; } = new();
     public List<string> Problems { get; set; } = new();
 }
 
@@ -91,11 +95,16 @@ static class AccountTargets
                     foreach (var t in round % 2 == 0 ? targets : Enumerable.Reverse(targets))
                     {
                         var cpuBefore = CpuSeconds(router.Pid);
+                        var countsBefore = await RuntimeCounts();
                         var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
                         // Warm-up included: the share of the measured window is dur / (warm + dur).
-                        var cpu = (CpuSeconds(router.Pid) - cpuBefore) * dur / (warm + dur);
+                        var share = dur / (warm + dur);
+                        var cpu = (CpuSeconds(router.Pid) - cpuBefore) * share;
+                        var countsAfter = await RuntimeCounts();
                         var key = $"{t.Key} {r.Mode}";
                         sec.RouterCpuSeconds[key] = sec.RouterCpuSeconds.GetValueOrDefault(key) + cpu;
+                        sec.RouterAllocatedBytes[key] = sec.RouterAllocatedBytes.GetValueOrDefault(key) + (countsAfter.Allocated - countsBefore.Allocated) * share;
+                        sec.RouterWorkItems[key] = sec.RouterWorkItems.GetValueOrDefault(key) + (countsAfter.WorkItems - countsBefore.WorkItems) * share;
                         if (!router.Alive) r.Note = $"the router exited with code {router.Proc.ExitCode} during this run";
                         sec.Runs.Add(r);
                         Console.WriteLine($"{t.Key,-18} {r.Mode,-6} {r.Load,-8} {r.Rps,9:0} {r.P50,9:0.00} {r.P99,9:0.00} {r.TtftP50,8:0.00} {r.TtftP99,8:0.00} {r.Errors,7}"
@@ -118,6 +127,22 @@ static class AccountTargets
         }
         sec.LoadAvgAfter = LoadRun.LoadAvg();
         return sec;
+    }
+
+    /// <summary>The account router's allocated bytes and thread-pool work items so far; zeros when it does not answer.</summary>
+    private static async Task<(double Allocated, double WorkItems)> RuntimeCounts()
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(await Procs.Probe.GetStringAsync($"http://127.0.0.1:{RouterPort}/v0/management/runtime"));
+            var root = doc.RootElement;
+            return (root.GetProperty("gc").GetProperty("allocated_bytes").GetDouble(),
+                root.GetProperty("threads").TryGetProperty("thread_pool_completed_items", out var items) ? items.GetDouble() : 0);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            return (0, 0);
+        }
     }
 
     /// <summary>utime + stime of a process from /proc/PID/stat, in seconds (clock ticks of 10 ms).</summary>
@@ -198,7 +223,8 @@ static class AccountTargets
     }
 
     /// <summary>One target's figures over every round: requests per second over all measured seconds, the median p50, the worst p99.</summary>
-    private sealed record Summary(double Rps, double? P50, double? P99, double? TtftP50, long Errors, string PerRound, double? CpuUsPerRequest);
+    private sealed record Summary(double Rps, double? P50, double? P99, double? TtftP50, long Errors, string PerRound, double? CpuUsPerRequest,
+        double? AllocatedKbPerRequest, double? WorkItemsPerRequest);
 
     private static Summary? Summarize(AccountSection a, string target, string mode)
     {
@@ -207,7 +233,10 @@ static class AccountTargets
         static double? Median(IEnumerable<double?> xs) => xs.OfType<double>().Order().ToList() is { Count: > 0 } l ? l[l.Count / 2] : null;
         return new Summary(runs.Sum(r => r.Ok) / runs.Sum(r => r.Seconds), Median(runs.Select(r => r.P50)), runs.Max(r => r.P99),
             Median(runs.Select(r => r.TtftP50)), runs.Sum(r => r.Errors), string.Join(" / ", runs.Select(r => r.Rps.ToString("0"))),
-            a.RouterCpuSeconds.TryGetValue($"{target} {mode}", out var cpu) && cpu > 0 ? cpu * 1e6 / runs.Sum(r => r.Ok) : null);
+            PerRequest(a.RouterCpuSeconds, 1e6), PerRequest(a.RouterAllocatedBytes, 1.0 / 1024), PerRequest(a.RouterWorkItems, 1));
+
+        double? PerRequest(Dictionary<string, double> totals, double scale) =>
+            totals.TryGetValue($"{target} {mode}", out var total) && total > 0 ? total * scale / runs.Sum(r => r.Ok) : null;
     }
 
     /// <summary>The Targets rows: each account kind's throughput vs its API-key reference, closed 64, within 10% = met.</summary>
@@ -225,6 +254,8 @@ static class AccountTargets
                 }
                 var ratio = r.Rps / reference.Rps;
                 var cpu = r.CpuUsPerRequest is { } mine && reference.CpuUsPerRequest is { } theirs ? $"; router CPU per request {mine:0} vs {theirs:0} µs" : "";
+                if (r.AllocatedKbPerRequest is { } kb && reference.AllocatedKbPerRequest is { } refKb && r.WorkItemsPerRequest is { } items && reference.WorkItemsPerRequest is { } refItems)
+                    cpu += $", allocated {kb:0.0} vs {refKb:0.0} KB, thread-pool hand-offs {items:0.0} vs {refItems:0.0}";
                 yield return (goal, $"{r.Rps:0} vs {reference.Rps:0} req/s = {ratio:0.00}× ({a.Rounds} rounds){cpu}" + (r.Errors > 0 ? $", {r.Errors} errors" : ""),
                     ratio >= 0.9 && r.Errors == 0 ? "**met**" : "**missed**");
             }
@@ -237,14 +268,14 @@ static class AccountTargets
         var sb = new System.Text.StringBuilder();
         sb.AppendLine($"## Account kinds on the lease path (closed {a.Concurrency}, one router, port {RouterPort})").AppendLine();
         sb.AppendLine($"Load average before: {a.LoadAvgBefore}, after: {a.LoadAvgAfter}.").AppendLine();
-        sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round; router CPU µs per request = the router's user + system CPU time during the measured windows ÷ answers, the cost per request with the noise of other processes mostly left out).").AppendLine();
-        sb.AppendLine("| target | mode | ok req/s | per round | p50 | p99 | TTFT p50 | vs API key | router CPU µs/request | errors |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round; router CPU µs per request = the router's user + system CPU time during the measured windows ÷ answers, the cost per request with the noise of other processes mostly left out; allocated KB and thread-pool hand-offs per request = the router's own counters (`GET /v0/management/runtime`) over the same windows ÷ answers: counts, which do not move with the machine's load).").AppendLine();
+        sb.AppendLine("| target | mode | ok req/s | per round | p50 | p99 | TTFT p50 | vs API key | router CPU µs/request | allocated KB/request | thread-pool hand-offs/request | errors |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var mode in new[] { "json", "stream" })
             foreach (var target in a.Targets)
             {
                 if (Summarize(a, target[0], mode) is not { } r) continue;
                 var ratio = Summarize(a, target[2], mode) is { } reference ? $"{r.Rps / reference.Rps:0.00}×" : "–";
-                sb.AppendLine($"| {target[1]} | {mode} | {r.Rps:0} | {r.PerRound} | {r.P50:0.00} | {r.P99:0.00} | {(r.TtftP50 is { } t ? t.ToString("0.00") : "–")} | {ratio} | {(r.CpuUsPerRequest is { } c ? c.ToString("0") : "–")} | {r.Errors} |");
+                sb.AppendLine($"| {target[1]} | {mode} | {r.Rps:0} | {r.PerRound} | {r.P50:0.00} | {r.P99:0.00} | {(r.TtftP50 is { } t ? t.ToString("0.00") : "–")} | {ratio} | {(r.CpuUsPerRequest is { } c ? c.ToString("0") : "–")} | {(r.AllocatedKbPerRequest is { } kb ? kb.ToString("0.0") : "–")} | {(r.WorkItemsPerRequest is { } items ? items.ToString("0.0") : "–")} | {r.Errors} |");
             }
         sb.AppendLine();
         foreach (var p in a.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");

@@ -42,7 +42,13 @@ public static class RuntimeFigures
                 ["il_bytes"] = System.Runtime.JitInfo.GetCompiledILBytes(false),
             },
             ["assemblies"] = new JsonObject { ["count"] = assemblies.Length, ["names"] = new JsonArray(assemblies) },
-            ["threads"] = new JsonObject { ["process"] = process.Threads.Count, ["thread_pool"] = ThreadPool.ThreadCount },
+            ["threads"] = new JsonObject
+            {
+                ["process"] = process.Threads.Count,
+                ["thread_pool"] = ThreadPool.ThreadCount,
+                // Every hand-off to the pool (a continuation, a mailbox run, a socket completion) counts one.
+                ["thread_pool_completed_items"] = ThreadPool.CompletedWorkItemCount,
+            },
         };
     }
 }
