@@ -87,7 +87,7 @@ namespace Bench
         public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare, AccountsOnly;
         /// <summary>--account-kinds: only these account targets (and their references), printed and not written to results/.</summary>
         public string[]? AccountKinds;
-        public int IdleStarts = 3;
+        public int IdleStarts = 3, AccountRounds = 3;
         public double Duration = 5, Warmup = 1, Prewarm = 4;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -111,6 +111,7 @@ namespace Bench
                     case "--idle-compare": o.IdleOnly = true; o.IdleCompare = true; break;
                     case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
                     case "--accounts": o.AccountsOnly = true; break;
+                    case "--account-rounds": o.AccountRounds = int.Parse(args[++i]); break;
                     case "--account-kinds": o.AccountsOnly = true; o.AccountKinds = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                     case "--no-pin": o.Pin = false; break;
                     case "--no-portkey": o.Portkey = false; break;
@@ -120,7 +121,7 @@ namespace Bench
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-upstream-http": o.SoakUpstreamHttp = args[++i] is "1.1" or "2" ? args[i] : throw new ArgumentException("--soak-upstream-http takes 1.1 or 2"); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --account-kinds K1,K2, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --account-kinds K1,K2, --account-rounds N, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
                 }
             }
             return o;
