@@ -15,7 +15,7 @@ sealed class AccountSection
     /// <summary>The router's CPU seconds (user + system) during each target's runs, by "target mode": less noisy than req/s on a shared box.</summary>
     public Dictionary<string, double> RouterCpuSeconds { get; set; } = new();
     /// <summary>Bytes the router allocated and thread-pool work items it ran during each target's runs, by "target mode"
-    /// (GET /v0/management/runtime): counts, so unlike time they do not move with what else the machine runs.</summary>
+    /// (GET /v0/management/runtime): counts, much steadier than time when the machine is shared.</summary>
     public Dictionary<string, double> RouterAllocatedBytes { get; set; } = new();
     public Dictionary<string, double> RouterWorkItems { get; set; } = new();
     public List<string> Problems { get; set; } = new();
@@ -282,7 +282,7 @@ static class AccountTargets
         var sb = new System.Text.StringBuilder();
         sb.AppendLine($"## Account kinds on the lease path (closed {a.Concurrency}, one router, port {RouterPort})").AppendLine();
         sb.AppendLine($"Load average before: {a.LoadAvgBefore}, after: {a.LoadAvgAfter}.").AppendLine();
-        sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round; router CPU µs per request = the router's user + system CPU time during the measured windows ÷ answers, the cost per request with the noise of other processes mostly left out; allocated KB and thread-pool hand-offs per request = the router's own counters (`GET /v0/management/runtime`) over the same windows ÷ answers: counts, which do not move with the machine's load; router core busy = CPU per request × req/s: below 95 % the router had time to spare and the other core — client, fake upstream and, for the relay, its worker — set the pace).").AppendLine();
+        sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round; router CPU µs per request = the router's user + system CPU time during the measured windows ÷ answers, the cost per request with the noise of other processes mostly left out; allocated KB and thread-pool hand-offs per request = the router's own counters (`GET /v0/management/runtime`) over the same windows ÷ answers: counts, much steadier than time on a shared machine (not immune to it: a read that finds its data already there costs no hand-off); router core busy = CPU per request × req/s: below 95 % the router had time to spare and the other core — client, fake upstream and, for the relay, its worker — set the pace).").AppendLine();
         sb.AppendLine("| target | mode | ok req/s | per round | p50 | p99 | TTFT p50 | vs API key | router CPU µs/request | router core busy | allocated KB/request | thread-pool hand-offs/request | errors |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var mode in new[] { "json", "stream" })
             foreach (var target in a.Targets)
