@@ -6,7 +6,8 @@ namespace Router.Http.Reload;
 /// What starts a reload besides the endpoint: SIGHUP, and a change to the config file while
 /// server.watch_config is true (debounced: an editor's several writes make one reload).
 /// </summary>
-public sealed class ReloadTriggers(ConfigReloader reloader, ILogger<ReloadTriggers> log) : IHostedService, IDisposable
+public sealed class ReloadTriggers(ConfigReloader reloader, IHostApplicationLifetime lifetime, ILogger<ReloadTriggers> log)
+    : IHostedLifecycleService, IDisposable
 {
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(500);
 
@@ -14,15 +15,39 @@ public sealed class ReloadTriggers(ConfigReloader reloader, ILogger<ReloadTrigge
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private readonly CancellationTokenSource _stopping = new();
+    // 1 while a SIGHUP waits to be applied (one that came while the router was starting waits until it has started).
+    private int _hangupPending;
+    private volatile bool _started;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// SIGHUP is taken before any hosted service starts, so before the router listens: one sent as soon as it
+    /// answers (a service manager's reload right after start) is never left to the signal's default, which
+    /// ends the process (or, when the router was started with SIGHUP ignored, drops the reload).
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsWindows())
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true; // SIGHUP reloads; it does not end the process
-                Run("SIGHUP");
+                Volatile.Write(ref _hangupPending, 1);
+                if (_started) RunHangupOnce();
             });
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            _started = true;
+            RunHangupOnce();
+        });
+        return Task.CompletedTask;
+    }
+
+    private void RunHangupOnce()
+    {
+        if (Interlocked.Exchange(ref _hangupPending, 0) == 1) Run("SIGHUP");
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
         if (reloader.Running.SourcePath is { } path)
         {
             _debounce = new Timer(_ => Run("config file changed"));
@@ -58,6 +83,12 @@ public sealed class ReloadTriggers(ConfigReloader reloader, ILogger<ReloadTrigge
         {
         }
     });
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
