@@ -27,18 +27,47 @@ public sealed class ReloadTriggers(ConfigReloader reloader, IHostApplicationLife
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsWindows())
+        {
+            HangupIgnored.TakeBack();
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true; // SIGHUP reloads; it does not end the process
                 Volatile.Write(ref _hangupPending, 1);
                 if (_started) RunHangupOnce();
             });
+        }
         lifetime.ApplicationStarted.Register(() =>
         {
             _started = true;
             RunHangupOnce();
         });
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A router started with SIGHUP ignored (under nohup, or from a script that traps it) inherits that, and .NET
+    /// leaves an inherited ignored signal alone: no handler, so SIGHUP would silently not reload. The router
+    /// reloads on SIGHUP and never ends on it, so it takes the signal back to its default before registering.
+    /// </summary>
+    private static class HangupIgnored
+    {
+        private const int Sighup = 1;
+        private static readonly nint Default = 0, Ignore = 1;
+
+        [DllImport("libc", EntryPoint = "signal")]
+        private static extern nint Signal(int signal, nint handler);
+
+        public static void TakeBack()
+        {
+            try
+            {
+                var previous = Signal(Sighup, Default);
+                if (previous != Ignore) Signal(Sighup, previous);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+            }
+        }
     }
 
     private void RunHangupOnce()

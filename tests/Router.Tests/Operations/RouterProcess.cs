@@ -9,9 +9,12 @@ public static class RouterProcess
 {
     public sealed record Run(int ExitCode, string Output);
 
-    public static async Task<Run> RunAsync(string workDir, params string[] args)
+    public static Task<Run> RunAsync(string workDir, params string[] args) => RunAsync(StartInfo(workDir, args));
+
+    /// <summary>Runs a command to its end (at most 90 s): its exit code and everything it wrote.</summary>
+    public static async Task<Run> RunAsync(ProcessStartInfo info)
     {
-        using var process = Process.Start(StartInfo(workDir, args))!;
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));

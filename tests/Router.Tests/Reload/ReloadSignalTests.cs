@@ -9,6 +9,14 @@ namespace Router.Tests.Reload;
 /// <summary>The built router as a user runs it: SIGHUP reloads its config, and so does `router reload`, which also reports an invalid file.</summary>
 public sealed class ReloadSignalTests
 {
+    private static Task<Run> RunUnderNohupAsync(string dir, string verb)
+    {
+        var info = StartInfo(dir, verb);
+        info.ArgumentList.Insert(0, info.FileName);
+        info.FileName = "nohup";
+        return RunAsync(info);
+    }
+
     private static string Config(int port, string aliases) => $$"""
         server: { host: 127.0.0.1, port: {{port}} }
         auth: { dir: ./auth }
@@ -22,13 +30,16 @@ public sealed class ReloadSignalTests
 
         """;
 
-    [Fact]
-    public async Task SIGHUP_and_router_reload_apply_the_file_and_an_invalid_file_is_refused_with_its_line()
+    /// <param name="hangupIgnored">Started under nohup: the router inherits SIGHUP ignored, and must still reload on it.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SIGHUP_and_router_reload_apply_the_file_and_an_invalid_file_is_refused_with_its_line(bool hangupIgnored)
     {
         var (dir, port) = WriteEchoConfig();
         var path = Path.Combine(dir, "config.unified.yaml");
         File.WriteAllText(path, Config(port, "{}"));
-        var start = await RunAsync(dir, "start");
+        var start = hangupIgnored ? await RunUnderNohupAsync(dir, "start") : await RunAsync(dir, "start");
         Assert.True(start.ExitCode == 0, start.Output);
         var pid = PidOf(dir);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
