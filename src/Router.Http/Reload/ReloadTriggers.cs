@@ -22,7 +22,7 @@ public sealed class ReloadTriggers(ConfigReloader reloader, IHostApplicationLife
     /// <summary>
     /// SIGHUP is taken before any hosted service starts, so before the router listens: one sent as soon as it
     /// answers (a service manager's reload right after start) is never left to the signal's default, which
-    /// ends the process (or, when the router was started with SIGHUP ignored, drops the reload).
+    /// ends the process.
     /// </summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
