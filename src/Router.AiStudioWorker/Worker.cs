@@ -97,7 +97,8 @@ public sealed class Worker : IAsyncDisposable
         if (RelayFrame.TryParse(json) is not { } frame) return;
         if (RelayTypes.IsFinal(frame.Type) && !_open.TryRemove(frame.Id, out _)) return;
         if (frame.Type == RelayTypes.Error) _log($"request {frame.Id} failed in the page: {frame.Payload["error"]}");
-        await _relay.SendAsync(frame);
+        // A frame the socket could not take is lost to the router: said, so an answer that never came has a cause on record.
+        if (!await _relay.SendAsync(frame)) _log($"request {frame.Id}: its {frame.Type} frame was not sent (the relay socket is not open)");
     }
 
     /// <summary>The fetch arguments: the request as relayed, plus whether the caller asked for a stream.</summary>
