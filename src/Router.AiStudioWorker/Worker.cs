@@ -64,6 +64,9 @@ public sealed class Worker : IAsyncDisposable
         {
             var page = await _browser.PageAsync(CancellationToken.None);
             await page.EvaluateAsync(PageScripts.Fetch, PageArgument(request));
+            // The page's script returns after its last frame (taken off the open list as it was emitted): a request
+            // still open here got no answer from the page, and is failed rather than forgotten.
+            await FailAsync(request.Id, "the page finished the request without an answer", 502);
         }
         catch (BrowserUnavailableException e)
         {
