@@ -182,9 +182,13 @@ public sealed class LlmuxSignInTests
         await using var h = await LlmuxHarness.StartAsync();
         await h.SignInAsync("claude", "alice@example.com");
         await h.SignInAsync("claude", "carol@example.com");
-        for (var i = 0; i < 4; i++)
+        // A new account joins the rotation once its token has reached the provider (a message, a moment after the
+        // sign-in answers): requests go on until both accounts have been used, every one of them answered.
+        await RouterUnderTest.EventuallyAsync(async () =>
+        {
             Assert.Equal(HttpStatusCode.OK, (await h.ChatAsync("claude-sonnet-4-5")).Status);
-        Assert.Equal(2, h.Claude.Requests.Select(r => r.Headers["authorization"]).Distinct().Count());
+            return h.Claude.Requests.Select(r => r.Headers["authorization"]).Distinct().Count() == 2;
+        }, "both signed-in accounts to carry requests", 15_000);
 
         var signOut = await h.Router.Http.DeleteAsync("/v1/auth/llmux/claude?email=alice@example.com");
         Assert.Equal(1, JsonNode.Parse(await signOut.Content.ReadAsStringAsync())!["signed_out"]!.GetValue<int>());
