@@ -94,12 +94,12 @@ static class AccountTargets
                 foreach (var stream in new[] { false, true })
                     foreach (var t in round % 2 == 0 ? targets : Enumerable.Reverse(targets))
                     {
-                        var cpuBefore = CpuSeconds(router.Pid);
+                        var cpuBefore = Native.CpuSeconds(router.Pid);
                         var countsBefore = await RuntimeCounts();
                         var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
                         // Warm-up included: the share of the measured window is dur / (warm + dur).
                         var share = dur / (warm + dur);
-                        var cpu = (CpuSeconds(router.Pid) - cpuBefore) * share;
+                        var cpu = (Native.CpuSeconds(router.Pid) - cpuBefore) * share;
                         var countsAfter = await RuntimeCounts();
                         var key = $"{t.Key} {r.Mode}";
                         sec.RouterCpuSeconds[key] = sec.RouterCpuSeconds.GetValueOrDefault(key) + cpu;
@@ -143,18 +143,6 @@ static class AccountTargets
         {
             return (0, 0);
         }
-    }
-
-    /// <summary>utime + stime of a process from /proc/PID/stat, in seconds (clock ticks of 10 ms).</summary>
-    private static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // fields 14 and 15 of proc(5)
-        }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { return 0; }
     }
 
     /// <summary>One request of each mode, retried for a few seconds while accounts sign in and the worker joins.</summary>

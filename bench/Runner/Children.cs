@@ -100,6 +100,11 @@ static class Native
     [DllImport("libc", SetLastError = true)] private static extern int getrlimit(int resource, out RLimit rlim);
     [DllImport("libc", SetLastError = true)] private static extern int setrlimit(int resource, ref RLimit rlim);
     [DllImport("libc", SetLastError = true)] private static extern int sched_setaffinity(int pid, nint cpusetsize, ref ulong mask);
+    [DllImport("libc")] private static extern int usleep(uint microseconds);
+
+    /// <summary>Sleeps this thread for about that long (the kernel's timer slack, 50 µs by default, is the error):
+    /// Thread.Sleep and Task.Delay only know milliseconds.</summary>
+    public static void SleepMicroseconds(long microseconds) => usleep((uint)Math.Min(microseconds, 1_000_000));
 
     private const int RlimitNofile = 7;
 
@@ -127,6 +132,48 @@ static class Native
             if (int.TryParse(Path.GetFileName(dir), out var tid) && sched_setaffinity(tid, sizeof(ulong), ref mask) != 0) ok = false;
         return ok;
     }
+
+    /// <summary>utime + stime of a process from /proc/PID/stat, in seconds (clock ticks of 10 ms).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // fields 14 and 15 of proc(5)
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { return 0; }
+    }
+
+    /// <summary>One thread's name and its voluntary context switches so far (it went to sleep, to be woken again).</summary>
+    public readonly record struct ThreadSleeps(string Name, long Sleeps);
+
+    /// <summary>Every thread of a process with its sleeps so far, by thread id (/proc/PID/task/TID/status); empty
+    /// when the process is gone.</summary>
+    public static Dictionary<int, ThreadSleeps> SleepsByThread(int pid)
+    {
+        var counts = new Dictionary<int, ThreadSleeps>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                try
+                {
+                    string name = "?";
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                        if (line.StartsWith("Name:", StringComparison.Ordinal)) name = line[5..].Trim();
+                        else if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                            counts[int.Parse(Path.GetFileName(task))] = new(name, long.Parse(line.AsSpan(24).Trim()));
+                }
+                catch (IOException) { } // a thread that ended while we looked
+        }
+        catch (IOException) { }
+        return counts;
+    }
+
+    /// <summary>Sleeps between two readings of <see cref="SleepsByThread"/>, summed by thread name: threads that ended
+    /// in between are left out of both, threads that started count from zero.</summary>
+    public static Dictionary<string, long> SleepsBetween(Dictionary<int, ThreadSleeps> before, Dictionary<int, ThreadSleeps> after) =>
+        after.GroupBy(t => t.Value.Name).ToDictionary(g => g.Key, g => g.Sum(t => t.Value.Sleeps - (before.TryGetValue(t.Key, out var b) ? b.Sleeps : 0)));
 
     /// <summary>A field of /proc/PID/status in KiB (VmRSS, VmHWM), or null when the process is gone.</summary>
     public static long? StatusKb(int pid, string field)

@@ -236,8 +236,12 @@ static class Load
     }
 
     /// <summary>Open loop: requests start at a fixed rate whatever the answers do, over a pool of CONNS connections;
-    /// latency counts from the scheduled start, so queueing shows (no coordinated omission).</summary>
-    public static async Task<RunResult> Open(Target t, bool stream, double rate, int conns, TimeSpan warm, TimeSpan dur, int chunks)
+    /// latency counts from the scheduled start, so queueing shows (no coordinated omission). One thread paces the
+    /// starts and sleeps to each one with microsecond resolution (usleep), so the generator's own lateness is tens of
+    /// microseconds, not the millisecond a timer tick would add to every figure and bunch requests into bursts.
+    /// <paramref name="beforeClose"/> runs once every answer is in, before the connections close (a relay's
+    /// per-connection threads end with them).</summary>
+    public static async Task<RunResult> Open(Target t, bool stream, double rate, int conns, TimeSpan warm, TimeSpan dur, int chunks, Action? beforeClose = null)
     {
         using var client = NewClient(conns);
         var body = Body(t.Model, stream);
@@ -248,22 +252,35 @@ static class Load
         var recs = new List<Rec>(1 << 14);
         var tally = new Tally();
         var tasks = new List<Task>(1 << 14);
-        for (long i = 0; ; i++)
+        async Task SendOne(long sched)
         {
-            var sched = t0 + (long)(i * Stopwatch.Frequency / rate);
-            if (sched >= measEnd) break;
-            var wait = (sched - Now) / TicksPerMs;
-            if (wait >= 1) await Task.Delay(TimeSpan.FromMilliseconds(wait));
-            tasks.Add(Task.Run(async () =>
-            {
-                var o = await Send(client, t, stream, body, chunks, hard.Token);
-                var end = Now;
-                if (sched < measStart) return;
-                lock (recs) recs.Add(new Rec(sched, end, o.FirstToken, o.Ok));
-                if (!o.Ok) tally.Error(o.Error);
-            }));
+            var o = await Send(client, t, stream, body, chunks, hard.Token);
+            var end = Now;
+            if (sched < measStart) return;
+            lock (recs) recs.Add(new Rec(sched, end, o.FirstToken, o.Ok));
+            if (!o.Ok) tally.Error(o.Error);
         }
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pacer = new Thread(() =>
+        {
+            try
+            {
+                for (long i = 0; ; i++)
+                {
+                    var sched = t0 + (long)(i * Stopwatch.Frequency / rate);
+                    if (sched >= measEnd) break;
+                    var waitUs = (sched - Now) * 1_000_000 / Stopwatch.Frequency;
+                    if (waitUs > 0) Native.SleepMicroseconds(waitUs);
+                    tasks.Add(SendOne(sched));
+                }
+                paced.SetResult();
+            }
+            catch (Exception e) { paced.SetException(e); }
+        }) { IsBackground = true, Name = "open-loop pacer" };
+        pacer.Start();
+        await paced.Task;
         await Task.WhenAll(tasks);
+        beforeClose?.Invoke();
         var r = Summarize(recs, tally, dur, stream);
         r.Target = t.Key; r.Mode = stream ? "stream" : "json"; r.Load = $"open{rate:0}"; r.Concurrency = conns; r.Rate = rate;
         return r;

@@ -6,6 +6,7 @@ sealed class Results
     public IdleSection? Idle { get; set; }
     public List<SoakSection> Soaks { get; set; } = new(); // one per stream count, the latest of each
     public ClusterSection? Cluster { get; set; }           // the latest --cluster run
+    public OpenLoopSection? OpenLoop { get; set; }         // the latest --open-loop run
 }
 
 sealed class ProcStats

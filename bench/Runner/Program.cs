@@ -45,6 +45,8 @@ try
         results.Soaks.Add(soak);
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
+    else if (opts.OpenLoopOnly)
+        results.OpenLoop = await OpenLoopRun.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
     else if (opts.AccountsOnly)
     {
         results.Load ??= new LoadSection();
@@ -87,7 +89,9 @@ namespace Bench
         public bool Quick, Soak, Cluster, Pin = true, Portkey = true, ReportOnly, IdleOnly, IdleCompare, AccountsOnly;
         /// <summary>--account-kinds: only these account targets (and their references), printed and not written to results/.</summary>
         public string[]? AccountKinds;
-        public int IdleStarts = 3, AccountRounds = 3;
+        public int IdleStarts = 3, AccountRounds = 3, OpenRounds = 5;
+        /// <summary>--open-loop: only the open-loop rows, in OpenRounds rounds, with a TCP byte relay beside the proxies.</summary>
+        public bool OpenLoopOnly;
         public double Duration = 5, Warmup = 1, Prewarm = 4;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -111,6 +115,8 @@ namespace Bench
                     case "--idle-compare": o.IdleOnly = true; o.IdleCompare = true; break;
                     case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
                     case "--accounts": o.AccountsOnly = true; break;
+                    case "--open-loop": o.OpenLoopOnly = true; break;
+                    case "--open-rounds": o.OpenRounds = int.Parse(args[++i]); break;
                     case "--account-rounds": o.AccountRounds = int.Parse(args[++i]); break;
                     case "--account-kinds": o.AccountsOnly = true; o.AccountKinds = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                     case "--no-pin": o.Pin = false; break;
