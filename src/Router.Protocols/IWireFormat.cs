@@ -82,4 +82,26 @@ public readonly record struct SseFrame(string? EventType, string Data)
 {
     /// <summary>The frame as it goes on the wire: "event: X\ndata: Y\n\n".</summary>
     public string ToWire() => EventType is null ? $"data: {Data}\n\n" : $"event: {EventType}\ndata: {Data}\n\n";
+
+    /// <summary>The same text as <see cref="ToWire"/>, UTF-8 encoded straight into one array of its size.</summary>
+    public byte[] ToWireBytes()
+    {
+        var utf8 = System.Text.Encoding.UTF8;
+        var length = (EventType is null ? 0 : "event: ".Length + utf8.GetByteCount(EventType) + 1) + "data: ".Length + utf8.GetByteCount(Data) + 2;
+        var bytes = new byte[length];
+        var rest = bytes.AsSpan();
+        if (EventType is not null)
+        {
+            "event: "u8.CopyTo(rest);
+            rest = rest["event: ".Length..];
+            rest = rest[utf8.GetBytes(EventType, rest)..];
+            rest[0] = (byte)'\n';
+            rest = rest[1..];
+        }
+        "data: "u8.CopyTo(rest);
+        rest = rest["data: ".Length..];
+        rest = rest[utf8.GetBytes(Data, rest)..];
+        rest[0] = rest[1] = (byte)'\n';
+        return bytes;
+    }
 }

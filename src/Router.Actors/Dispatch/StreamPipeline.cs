@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Router.Protocols;
 using Router.Protocols.Canonical;
 
@@ -105,7 +104,7 @@ public static class StreamPipeline
                 yield return item;
     }
 
-    public static ReadOnlyMemory<byte> ToBytes(SseFrame frame) => Encoding.UTF8.GetBytes(frame.ToWire());
+    public static ReadOnlyMemory<byte> ToBytes(SseFrame frame) => frame.ToWireBytes();
 
     private static async IAsyncEnumerable<T> Resume<T>(T head, IAsyncEnumerator<T> rest)
     {

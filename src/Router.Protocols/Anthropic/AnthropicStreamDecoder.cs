@@ -17,6 +17,8 @@ internal sealed class AnthropicStreamDecoder : IStreamDecoder
 
     public IEnumerable<StreamEvent> Decode(SseItem<string> item)
     {
+        if (AnthropicDeltaReader.TryRead(item.Data, out var plain))
+            return DecodeDelta(plain.Type, plain.Index, plain.Text, plain.PartialJson, plain.Thinking, plain.Signature);
         if (JsonRead.TryParse(item.Data) is not JsonObject data) return [];
         switch (JsonRead.Str(data, "type") ?? item.EventType)
         {
@@ -29,15 +31,8 @@ internal sealed class AnthropicStreamDecoder : IStreamDecoder
                 _toolIndexByBlock[JsonRead.Int(data, "index") ?? 0] = toolIndex;
                 return [new ToolCallStarted(toolIndex, JsonRead.Str(block, "id") ?? "", JsonRead.Str(block, "name") ?? "")];
             case "content_block_delta" when data["delta"] is JsonObject delta:
-                return JsonRead.Str(delta, "type") switch
-                {
-                    "text_delta" => [new TextDelta(JsonRead.Str(delta, "text") ?? "")],
-                    "input_json_delta" when _toolIndexByBlock.TryGetValue(JsonRead.Int(data, "index") ?? 0, out var index) =>
-                        [new ToolCallArgumentsDelta(index, JsonRead.Str(delta, "partial_json") ?? "")],
-                    "thinking_delta" => [new ReasoningDelta(JsonRead.Str(delta, "thinking") ?? "")],
-                    "signature_delta" => [new ReasoningDelta("", JsonRead.Str(delta, "signature"))],
-                    _ => [],
-                };
+                return DecodeDelta(JsonRead.Str(delta, "type"), JsonRead.Int(data, "index"), JsonRead.Str(delta, "text"),
+                    JsonRead.Str(delta, "partial_json"), JsonRead.Str(delta, "thinking"), JsonRead.Str(delta, "signature"));
             case "message_delta":
                 if (JsonRead.Str(data["delta"], "stop_reason") is { } stop) _finish = AnthropicResponses.DecodeStop(stop);
                 MergeUsage(data["usage"]);
@@ -51,6 +46,15 @@ internal sealed class AnthropicStreamDecoder : IStreamDecoder
                 return [];
         }
     }
+
+    private IEnumerable<StreamEvent> DecodeDelta(string? type, int? blockIndex, string? text, string? partialJson, string? thinking, string? signature) => type switch
+    {
+        "text_delta" => [new TextDelta(text ?? "")],
+        "input_json_delta" when _toolIndexByBlock.TryGetValue(blockIndex ?? 0, out var index) => [new ToolCallArgumentsDelta(index, partialJson ?? "")],
+        "thinking_delta" => [new ReasoningDelta(thinking ?? "")],
+        "signature_delta" => [new ReasoningDelta("", signature)],
+        _ => [],
+    };
 
     private void MergeUsage(JsonNode? usage)
     {

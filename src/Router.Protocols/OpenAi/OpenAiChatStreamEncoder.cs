@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Router.Protocols.Canonical;
 
@@ -20,8 +21,10 @@ internal sealed class OpenAiChatStreamEncoder(ChatRequest request) : IStreamEnco
                 if (started.Id.Length > 0) _id = started.Id;
                 if (started.Model.Length > 0) _model = started.Model;
                 return Start();
+            case TextDelta text when _started:
+                return [TextChunk(text.Text)];
             case TextDelta text:
-                return [.. Start(), Chunk(new JsonObject { ["content"] = text.Text })];
+                return [.. Start(), TextChunk(text.Text)];
             case ReasoningDelta reasoning when reasoning.Text.Length > 0:
                 return [.. Start(), Chunk(new JsonObject { ["reasoning_content"] = reasoning.Text })];
             case ToolCallStarted call:
@@ -66,6 +69,25 @@ internal sealed class OpenAiChatStreamEncoder(ChatRequest request) : IStreamEnco
         frames.Add(new SseFrame(null, "[DONE]"));
         return frames;
     }
+
+    /// <summary>
+    /// The frame of one text delta, most of a translated stream's frames: the same bytes as <see cref="Chunk"/> writes
+    /// for <c>{"content": text}</c>, from the chunk's head (made once per id and model) and the escaped text, without
+    /// building a tree per token.
+    /// </summary>
+    private SseFrame TextChunk(string text)
+    {
+        if (_textHead is null || !ReferenceEquals(_textHeadId, _id) || !ReferenceEquals(_textHeadModel, _model))
+        {
+            var head = new JsonObject { ["id"] = _id, ["object"] = "chat.completion.chunk", ["created"] = _created, ["model"] = _model }.ToJsonString();
+            _textHead = head[..^1] + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
+            (_textHeadId, _textHeadModel) = (_id, _model);
+        }
+        return new SseFrame(null, string.Concat(_textHead, "\"", JsonEncodedText.Encode(text).Value, TextTail));
+    }
+
+    private const string TextTail = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
+    private string? _textHead, _textHeadId, _textHeadModel;
 
     private SseFrame Chunk(JsonObject delta, string? finishReason = null) =>
         Frame(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finishReason }), null);

@@ -124,4 +124,24 @@ public sealed class OpenAiStreamEncodingTests
         JsonAssert.Equal("""{"error":{"message":"The upstream did not finish in time.","type":"timeout_error","param":null,"code":"upstream_timeout"}}""", frames[2].Data);
         Assert.DoesNotContain("[DONE]", Sse.Wire(frames));
     }
+
+    [Theory]
+    [InlineData("Hel")]
+    [InlineData("quote \" backslash \\ <tag> & 'x' + é 😀 \n\t\u0001 \u2028")]
+    [InlineData("")]
+    public void A_text_chunk_is_exactly_what_the_chunk_tree_serializes_to(string text)
+    {
+        var frames = Sse.Encode(Format, Request(includeUsage: false), [new MessageStarted("chatcmpl-\"q\"", "mödel"), new TextDelta("x"), new TextDelta(text)]);
+
+        var created = (long)JsonAssert.Obj(frames[2].Data)["created"]!;
+        var tree = new JsonObject
+        {
+            ["id"] = "chatcmpl-\"q\"", ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = "mödel",
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0, ["delta"] = new JsonObject { ["content"] = text }, ["logprobs"] = null, ["finish_reason"] = null,
+            }),
+        };
+        Assert.Equal(tree.ToJsonString(), frames[2].Data);
+    }
 }
