@@ -105,4 +105,22 @@ public sealed class AnthropicStreamEncodingTests
         Assert.DoesNotContain(frames, f => f.EventType == "message_stop");
         Assert.Equal("event: error\ndata: " + error.Data + "\n\n", error.ToWire());
     }
+
+    [Theory]
+    [InlineData("Hel")]
+    [InlineData("quote \" backslash \\ <tag> & 'x' + é 😀 \n\t\u0001 \u2028")]
+    [InlineData("")]
+    public void A_text_delta_is_exactly_what_the_event_tree_serializes_to(string text)
+    {
+        // A thinking block first, so the text block is not the first index.
+        var frames = Sse.Encode(Format, Request, [new MessageStarted("msg_1", "claude-x"), new ReasoningDelta("Hm"), new TextDelta(text)]);
+
+        var delta = frames.Last();
+        Assert.Equal("content_block_delta", delta.EventType);
+        var tree = new JsonObject
+        {
+            ["type"] = "content_block_delta", ["index"] = 1, ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = text },
+        };
+        Assert.Equal(tree.ToJsonString(), delta.Data);
+    }
 }
