@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Bench;
@@ -6,8 +5,7 @@ namespace Bench;
 /// <summary>The "Three nodes" section of latest.md and its rows of the Targets table.</summary>
 static class ClusterReport
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static string F(double? v, string fmt = "0.00") => v is null || double.IsNaN(v.Value) ? "–" : v.Value.ToString(fmt, Inv);
+    private static string F(double? v, string fmt = "0.00") => Report.F(v, fmt);
     private static string Met(bool ok) => ok ? "**met**" : "**missed**";
 
     private static ClusterMeasure? Get(ClusterSection c, string key) => c.Runs.FirstOrDefault(r => r.Key == key && r.Run.Ok > 0);

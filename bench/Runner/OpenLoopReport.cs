@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Bench;
@@ -6,9 +5,8 @@ namespace Bench;
 /// <summary>The "Open loop, beside the floor" section of latest.md and its rows of the Targets table.</summary>
 static class OpenLoopReport
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static string F(double? v, string fmt = "0.00") => v is null || double.IsNaN(v.Value) ? "–" : v.Value.ToString(fmt, Inv);
-    private static string Plus(double? v) => v is null || double.IsNaN(v.Value) ? "–" : (v.Value >= 0 ? "+" : "") + v.Value.ToString("0.00", Inv);
+    private static string F(double? v, string fmt = "0.00") => Report.F(v, fmt);
+    private static string Plus(double? v) => Report.Plus(v);
 
     private static OpenLoopFigures? Get(OpenLoopSection s, string target, string mode) =>
         s.Figures.FirstOrDefault(f => f.Target == target && f.Mode == mode && f.Requests > 0);
@@ -67,7 +65,7 @@ static class OpenLoopReport
         {
             sb.AppendLine("Wake-ups per request by thread name (mean of the rounds):").AppendLine();
             foreach (var f in threads)
-                sb.AppendLine($"- {label.GetValueOrDefault(f.Target, f.Target)}, {f.Mode}: " + string.Join(", ", f.WakeUpsByThread!.Select(x => $"`{x.Key}` {x.Value.ToString("0.00", Inv)}")));
+                sb.AppendLine($"- {label.GetValueOrDefault(f.Target, f.Target)}, {f.Mode}: " + string.Join(", ", f.WakeUpsByThread!.Select(x => $"`{x.Key}` {F(x.Value)}")));
             sb.AppendLine();
         }
         foreach (var p in s.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");

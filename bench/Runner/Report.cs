@@ -16,8 +16,10 @@ static class Report
     };
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static string F(double? v, string fmt = "0.00") => v is null || double.IsNaN(v.Value) ? "–" : v.Value.ToString(fmt, Inv);
-    private static string Plus(double? v) => v is null || double.IsNaN(v.Value) ? "–" : (v.Value >= 0 ? "+" : "") + v.Value.ToString("0.00", Inv);
+    /// <summary>A figure for the tables ("–" when not measured); shared by every section's report.</summary>
+    internal static string F(double? v, string fmt = "0.00") => v is null || double.IsNaN(v.Value) ? "–" : v.Value.ToString(fmt, Inv);
+    /// <summary>An added figure with its sign ("+0.42").</summary>
+    internal static string Plus(double? v) => v is null || double.IsNaN(v.Value) ? "–" : (v.Value >= 0 ? "+" : "") + v.Value.ToString("0.00", Inv);
 
     public static string Markdown(Results res)
     {
