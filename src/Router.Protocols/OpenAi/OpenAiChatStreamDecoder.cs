@@ -25,16 +25,19 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
             Completed = true;
             return [new MessageFinished(_finish ?? FinishReason.Stop, _usage)];
         }
+        if (OpenAiChunkReader.TryRead(item.Data, out var plain))
+        {
+            var plainEvents = new List<StreamEvent>(2);
+            Started(plainEvents, plain.Id, plain.Model);
+            Delta(plainEvents, plain.Reasoning, plain.Content, plain.FinishReason);
+            return plainEvents;
+        }
         if (JsonRead.TryParse(item.Data) is not JsonObject chunk) return [];
         if (chunk["error"] is JsonObject error)
             return [new StreamFailed(OpenAiErrors.Decode(500, error))];
 
         var events = new List<StreamEvent>();
-        if (!_started)
-        {
-            _started = true;
-            events.Add(new MessageStarted(JsonRead.Str(chunk, "id") ?? "", JsonRead.Str(chunk, "model") ?? ""));
-        }
+        Started(events, JsonRead.Str(chunk, "id"), JsonRead.Str(chunk, "model"));
         if (chunk["usage"] is JsonObject usage)
         {
             _usage = OpenAiChatResponses.DecodeUsage(usage);
@@ -43,9 +46,15 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
         if ((chunk["choices"] as JsonArray)?.FirstOrDefault() is not JsonObject choice) return events;
 
         var delta = choice["delta"] as JsonObject;
+        var toolCalls = delta?["tool_calls"] as JsonArray ?? [];
+        if (toolCalls.Count == 0)
+        {
+            Delta(events, JsonRead.Str(delta, "reasoning_content"), JsonRead.Str(delta, "content"), JsonRead.Str(choice, "finish_reason"));
+            return events;
+        }
         if (JsonRead.Str(delta, "reasoning_content") is { Length: > 0 } reasoning) events.Add(new ReasoningDelta(reasoning));
         if (JsonRead.Str(delta, "content") is { Length: > 0 } text) events.Add(new TextDelta(text));
-        foreach (var call in (delta?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>())
+        foreach (var call in toolCalls.OfType<JsonObject>())
         {
             var index = JsonRead.Int(call, "index") ?? 0;
             if (_toolCallsStarted.Add(index))
@@ -55,5 +64,21 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
         }
         if (JsonRead.Str(choice, "finish_reason") is { } finish) _finish = OpenAiChatResponses.DecodeFinish(finish);
         return events;
+    }
+
+    /// <summary>The message starts with the first chunk, whatever else it carries.</summary>
+    private void Started(List<StreamEvent> events, string? id, string? model)
+    {
+        if (_started) return;
+        _started = true;
+        events.Add(new MessageStarted(id ?? "", model ?? ""));
+    }
+
+    /// <summary>A chunk's text and finish, in the order the tree reader has always given them.</summary>
+    private void Delta(List<StreamEvent> events, string? reasoning, string? text, string? finish)
+    {
+        if (reasoning is { Length: > 0 }) events.Add(new ReasoningDelta(reasoning));
+        if (text is { Length: > 0 }) events.Add(new TextDelta(text));
+        if (finish is not null) _finish = OpenAiChatResponses.DecodeFinish(finish);
     }
 }

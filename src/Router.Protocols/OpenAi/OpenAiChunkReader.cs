@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Router.Protocols.OpenAi;
+
+/// <summary>
+/// A `chat.completion.chunk` that carries only text read straight from its text, without building a tree: nearly
+/// every chunk of a stream is one. It reads `id`, `model`, the first choice's `finish_reason` and its delta's
+/// `content` and `reasoning_content`, and passes over every other field. A chunk with anything more to say — an
+/// `error`, a `usage` object, `tool_calls`, a field of an unexpected kind, a key twice in an object the tree reader
+/// would look into, or text that is not JSON — is left to the tree reader, which then decides exactly as it always did.
+/// </summary>
+internal static class OpenAiChunkReader
+{
+    /// <summary>The fields of one plain chunk; null where the chunk did not send them (or sent null).</summary>
+    public readonly record struct Chunk(string? Id, string? Model, string? Content, string? Reasoning, string? FinishReason);
+
+    private const int StackLimit = 2048;
+
+    /// <summary>Names of fields passed over in one object, kept to catch one sent twice.</summary>
+    private const int MaxOtherFields = 12;
+
+    public static bool TryRead(string data, out Chunk chunk)
+    {
+        chunk = default;
+        var max = Encoding.UTF8.GetMaxByteCount(data.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var json = buffer[..Encoding.UTF8.GetBytes(data, buffer)];
+            return TryRead(json, out chunk);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static bool TryRead(ReadOnlySpan<byte> json, out Chunk chunk)
+    {
+        chunk = default;
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        var others = new OtherFields();
+        string? id = null, model = null;
+        bool seenId = false, seenModel = false, seenChoices = false, seenUsage = false;
+        Chunk choice = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                if (!Once(ref seenId) || !ReadOptionalString(ref reader, out id)) return false;
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                if (!Once(ref seenModel) || !ReadOptionalString(ref reader, out model)) return false;
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                if (!Once(ref seenUsage) || !reader.Read() || reader.TokenType != JsonTokenType.Null) return false;
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                if (!Once(ref seenChoices) || !ReadChoices(ref reader, json, out choice)) return false;
+            }
+            else if (reader.ValueTextEquals("error"u8) || !others.Add(ref reader, json)) return false;
+            else reader.Skip();
+        }
+        // The object must end here and nothing may follow it (a trailing token makes Read throw, a JsonException).
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return false;
+        chunk = choice with { Id = id, Model = model };
+        return true;
+    }
+
+    /// <summary>The first choice's fields; later choices are passed over, as the tree reader ignores them.</summary>
+    private static bool ReadChoices(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk choice)
+    {
+        choice = default;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartArray) return false;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.EndArray) return true;
+        if (reader.TokenType != JsonTokenType.StartObject || !ReadChoice(ref reader, json, out choice)) return false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk choice)
+    {
+        choice = default;
+        var others = new OtherFields();
+        string? finish = null, content = null, reasoning = null;
+        bool seenFinish = false, seenDelta = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("finish_reason"u8))
+            {
+                if (!Once(ref seenFinish) || !ReadOptionalString(ref reader, out finish)) return false;
+            }
+            else if (reader.ValueTextEquals("delta"u8))
+            {
+                if (!Once(ref seenDelta) || !ReadDelta(ref reader, json, out content, out reasoning)) return false;
+            }
+            else if (!others.Add(ref reader, json)) return false;
+            else reader.Skip();
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return false;
+        choice = new Chunk(null, null, content, reasoning, finish);
+        return true;
+    }
+
+    private static bool ReadDelta(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out string? content, out string? reasoning)
+    {
+        content = reasoning = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartObject) return false;
+        var others = new OtherFields();
+        bool seenContent = false, seenReasoning = false, seenToolCalls = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                if (!Once(ref seenContent) || !ReadOptionalString(ref reader, out content)) return false;
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8))
+            {
+                if (!Once(ref seenReasoning) || !ReadOptionalString(ref reader, out reasoning)) return false;
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                // Only "no tool calls" is plain: null or an empty array.
+                if (!Once(ref seenToolCalls) || !reader.Read()) return false;
+                if (reader.TokenType == JsonTokenType.StartArray && (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)) return false;
+                if (reader.TokenType is not (JsonTokenType.Null or JsonTokenType.EndArray)) return false;
+            }
+            else if (!others.Add(ref reader, json)) return false;
+            else reader.Skip();
+        }
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    private static bool Once(ref bool seen)
+    {
+        if (seen) return false;
+        seen = true;
+        return true;
+    }
+
+    /// <summary>A string, or null for JSON null; false for any other kind.</summary>
+    private static bool ReadOptionalString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        value = reader.GetString();
+        return true;
+    }
+
+    /// <summary>The names of the fields an object had that are passed over, as ranges of the text: one sent twice
+    /// (which the tree reader refuses) or a name written with escapes sends the chunk to the tree reader.</summary>
+    private struct OtherFields
+    {
+        private Names _names;
+        private int _count;
+
+        public bool Add(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+        {
+            if (reader.ValueIsEscaped || _count == MaxOtherFields) return false;
+            var name = reader.ValueSpan;
+            for (var i = 0; i < _count; i++)
+                if (json[_names[i]].SequenceEqual(name)) return false;
+            var start = (int)reader.TokenStartIndex + 1; // after the opening quote
+            _names[_count++] = new Range(start, start + name.Length);
+            return true;
+        }
+
+        [System.Runtime.CompilerServices.InlineArray(MaxOtherFields)]
+        private struct Names
+        {
+            private Range _first;
+        }
+    }
+}
