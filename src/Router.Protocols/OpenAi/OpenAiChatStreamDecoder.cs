@@ -29,7 +29,8 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
         {
             var plainEvents = new List<StreamEvent>(2);
             Started(plainEvents, plain.Id, plain.Model);
-            Delta(plainEvents, plain.Reasoning, plain.Content, plain.FinishReason);
+            Text(plainEvents, plain.Reasoning, plain.Content);
+            Finish(plain.FinishReason);
             return plainEvents;
         }
         if (JsonRead.TryParse(item.Data) is not JsonObject chunk) return [];
@@ -46,15 +47,8 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
         if ((chunk["choices"] as JsonArray)?.FirstOrDefault() is not JsonObject choice) return events;
 
         var delta = choice["delta"] as JsonObject;
-        var toolCalls = delta?["tool_calls"] as JsonArray ?? [];
-        if (toolCalls.Count == 0)
-        {
-            Delta(events, JsonRead.Str(delta, "reasoning_content"), JsonRead.Str(delta, "content"), JsonRead.Str(choice, "finish_reason"));
-            return events;
-        }
-        if (JsonRead.Str(delta, "reasoning_content") is { Length: > 0 } reasoning) events.Add(new ReasoningDelta(reasoning));
-        if (JsonRead.Str(delta, "content") is { Length: > 0 } text) events.Add(new TextDelta(text));
-        foreach (var call in toolCalls.OfType<JsonObject>())
+        Text(events, JsonRead.Str(delta, "reasoning_content"), JsonRead.Str(delta, "content"));
+        foreach (var call in (delta?["tool_calls"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var index = JsonRead.Int(call, "index") ?? 0;
             if (_toolCallsStarted.Add(index))
@@ -62,7 +56,7 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
             if (JsonRead.Str(call["function"], "arguments") is { Length: > 0 } arguments)
                 events.Add(new ToolCallArgumentsDelta(index, arguments));
         }
-        if (JsonRead.Str(choice, "finish_reason") is { } finish) _finish = OpenAiChatResponses.DecodeFinish(finish);
+        Finish(JsonRead.Str(choice, "finish_reason"));
         return events;
     }
 
@@ -74,11 +68,16 @@ internal sealed class OpenAiChatStreamDecoder : IStreamDecoder
         events.Add(new MessageStarted(id ?? "", model ?? ""));
     }
 
-    /// <summary>A chunk's text and finish, in the order the tree reader has always given them.</summary>
-    private void Delta(List<StreamEvent> events, string? reasoning, string? text, string? finish)
+    /// <summary>A delta's reasoning, then its text (before its tool calls).</summary>
+    private static void Text(List<StreamEvent> events, string? reasoning, string? text)
     {
         if (reasoning is { Length: > 0 }) events.Add(new ReasoningDelta(reasoning));
         if (text is { Length: > 0 }) events.Add(new TextDelta(text));
-        if (finish is not null) _finish = OpenAiChatResponses.DecodeFinish(finish);
+    }
+
+    /// <summary>The finish is held until [DONE] (usage may come after it).</summary>
+    private void Finish(string? reason)
+    {
+        if (reason is not null) _finish = OpenAiChatResponses.DecodeFinish(reason);
     }
 }
