@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using Router.Protocols.Json;
 
 namespace Router.Protocols.Anthropic;
 
@@ -15,27 +14,7 @@ internal static class AnthropicDeltaReader
     /// <summary>The fields of one delta event; the value fields not sent are null.</summary>
     public readonly record struct Delta(int? Index, string? Type, string? Text, string? PartialJson, string? Thinking, string? Signature);
 
-    private const int StackLimit = 1024;
-
-    public static bool TryRead(string data, out Delta delta)
-    {
-        delta = default;
-        var max = Encoding.UTF8.GetMaxByteCount(data.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            return TryRead(buffer[..Encoding.UTF8.GetBytes(data, buffer)], out delta);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static bool TryRead(string data, out Delta delta) => Utf8Reading.TryRead(data, TryRead, out delta);
 
     private static bool TryRead(ReadOnlySpan<byte> json, out Delta delta)
     {

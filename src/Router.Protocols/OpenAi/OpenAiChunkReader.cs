@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using Router.Protocols.Json;
 
 namespace Router.Protocols.OpenAi;
 
@@ -16,31 +15,10 @@ internal static class OpenAiChunkReader
     /// <summary>The fields of one plain chunk; null where the chunk did not send them (or sent null).</summary>
     public readonly record struct Chunk(string? Id, string? Model, string? Content, string? Reasoning, string? FinishReason);
 
-    private const int StackLimit = 2048;
-
     /// <summary>Names of fields passed over in one object, kept to catch one sent twice.</summary>
     private const int MaxOtherFields = 12;
 
-    public static bool TryRead(string data, out Chunk chunk)
-    {
-        chunk = default;
-        var max = Encoding.UTF8.GetMaxByteCount(data.Length);
-        byte[]? rented = null;
-        Span<byte> buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            var json = buffer[..Encoding.UTF8.GetBytes(data, buffer)];
-            return TryRead(json, out chunk);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static bool TryRead(string data, out Chunk chunk) => Utf8Reading.TryRead(data, TryRead, out chunk);
 
     private static bool TryRead(ReadOnlySpan<byte> json, out Chunk chunk)
     {
