@@ -133,17 +133,20 @@ static class Native
         return ok;
     }
 
-    /// <summary>utime + stime of a process from /proc/PID/stat, in seconds (clock ticks of 10 ms).</summary>
-    public static double CpuSeconds(int pid)
+    /// <summary>utime + stime of a process from /proc/PID/stat, in clock ticks (1/100 s); null when it is gone.</summary>
+    public static long? CpuTicks(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // fields 14 and 15 of proc(5)
+            return long.Parse(fields[11]) + long.Parse(fields[12]); // fields 14 and 15 of proc(5)
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException) { return 0; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { return null; }
     }
+
+    /// <summary>utime + stime of a process in seconds; 0 when it is gone.</summary>
+    public static double CpuSeconds(int pid) => (CpuTicks(pid) ?? 0) / 100.0;
 
     /// <summary>One thread's name and its voluntary context switches so far (it went to sleep, to be woken again).</summary>
     public readonly record struct ThreadSleeps(string Name, long Sleeps);

@@ -190,16 +190,4 @@ static class ClusterNodes
         using var r = await Http.PostAsync($"{node.Url}/v0/management/accounts/{Uri.EscapeDataString(entityId)}/reset", null);
         return (int)r.StatusCode;
     }
-
-    /// <summary>utime + stime of a process in clock ticks (1/100 s), from /proc/PID/stat; null when it is gone.</summary>
-    public static long? CpuTicks(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(f[11]) + long.Parse(f[12]); // fields 14 and 15 of the whole line
-        }
-        catch { return null; }
-    }
 }

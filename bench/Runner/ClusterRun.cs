@@ -136,13 +136,13 @@ static class ClusterRun
     private static async Task IdleCpu(IEnumerable<ClusterNode> routers, ClusterSection sec)
     {
         var list = routers.ToList();
-        var before = list.ToDictionary(n => n.Name, n => ClusterNodes.CpuTicks(n.Proc!.Pid) ?? 0);
+        var before = list.ToDictionary(n => n.Name, n => Native.CpuTicks(n.Proc!.Pid) ?? 0);
         var watch = Stopwatch.StartNew();
         await Task.Delay(IdleWindow);
         foreach (var n in list)
         {
             sec.Procs[n.Name].IdleRssMb = Native.StatusKb(n.Proc!.Pid, "VmRSS") / 1024.0;
-            sec.IdleCpuPct[n.Name] = ((ClusterNodes.CpuTicks(n.Proc.Pid) ?? before[n.Name]) - before[n.Name]) / watch.Elapsed.TotalSeconds;
+            sec.IdleCpuPct[n.Name] = ((Native.CpuTicks(n.Proc.Pid) ?? before[n.Name]) - before[n.Name]) / watch.Elapsed.TotalSeconds;
         }
         Console.WriteLine("idle: " + string.Join(", ", list.Select(n => $"{n.Name} {sec.IdleCpuPct[n.Name]:0.0}% CPU, {sec.Procs[n.Name].IdleRssMb:0.0} MB")));
     }
@@ -223,7 +223,7 @@ static class ClusterRun
         public async Task Measure(string key, string label, IReadOnlyList<Target> targets, bool stream, int conc, IReadOnlyList<ClusterNode> routers,
             Func<CancellationToken, Task>? background = null)
         {
-            var before = routers.ToDictionary(n => n.Name, n => ClusterNodes.CpuTicks(n.Proc!.Pid) ?? 0);
+            var before = routers.ToDictionary(n => n.Name, n => Native.CpuTicks(n.Proc!.Pid) ?? 0);
             var watch = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
             var side = background?.Invoke(stop.Token) ?? Task.CompletedTask;
@@ -231,7 +231,7 @@ static class ClusterRun
             stop.Cancel();
             await side;
             var seconds = watch.Elapsed.TotalSeconds;
-            var cpu = routers.ToDictionary(n => n.Name, n => ((ClusterNodes.CpuTicks(n.Proc!.Pid) ?? before[n.Name]) - before[n.Name]) / seconds); // ticks are 1/100 s: = % of a core
+            var cpu = routers.ToDictionary(n => n.Name, n => ((Native.CpuTicks(n.Proc!.Pid) ?? before[n.Name]) - before[n.Name]) / seconds); // ticks are 1/100 s: = % of a core
             r.Target = key;
             var mes = new ClusterMeasure
             {

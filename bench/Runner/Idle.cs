@@ -140,13 +140,9 @@ static class Idle
         return s;
     }
 
-    /// <summary>utime + stime from /proc/PID/stat, in ms (clock ticks of 10 ms).</summary>
-    private static double CpuMs(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(f[11], Inv) + long.Parse(f[12], Inv)) * 10.0;
-    }
+    /// <summary>utime + stime in ms (clock ticks of 10 ms); the process has just answered, so it is there to read.</summary>
+    private static double CpuMs(int pid) =>
+        (Native.CpuTicks(pid) ?? throw new InvalidOperationException($"process {pid} is gone: no CPU time to read")) * 10.0;
 
     private static void ReadProc(int pid, IdleStart s)
     {
