@@ -84,6 +84,13 @@ static class LoadRun
 {
     public const int FakePort = 18400, YarpPort = 18500, RouterPort = 18317, PortkeyPort = 8787;
 
+    // The targets the load run and --open-loop both compare, on the ports above.
+    private static readonly Dictionary<string, string> Bearer = new() { ["Authorization"] = "Bearer sk-bench" };
+    public static readonly Target Direct = new("direct", "direct (client → fake)", $"http://127.0.0.1:{FakePort}/v1/chat/completions", "gpt-bench", Bearer, "openai");
+    public static readonly Target Yarp = new("yarp", "YARP pass-through", $"http://127.0.0.1:{YarpPort}/v1/chat/completions", "gpt-bench", Bearer, "openai");
+    public static readonly Target RouterOpenAi = new("router-openai", "router openai→openai", $"http://127.0.0.1:{RouterPort}/v1/chat/completions", "gpt-bench", new(), "openai");
+    public static readonly Target RouterAnthropic = new("router-anthropic", "router openai→anthropic", $"http://127.0.0.1:{RouterPort}/v1/chat/completions", "claude-bench", new(), "anthropic");
+
     public static async Task<LoadSection> Run(Options o, BuiltEnv env, string cache)
     {
         var sec = new LoadSection
@@ -129,13 +136,12 @@ static class LoadRun
             }
         }
 
-        var bearer = new Dictionary<string, string> { ["Authorization"] = "Bearer sk-bench" };
         var targets = new List<(Target T, Child? Proc)>
         {
-            (new Target("direct", "direct (client → fake)", $"http://127.0.0.1:{FakePort}/v1/chat/completions", "gpt-bench", bearer, "openai"), fake),
-            (new Target("yarp", "YARP pass-through", $"http://127.0.0.1:{YarpPort}/v1/chat/completions", "gpt-bench", bearer, "openai"), yarp),
-            (new Target("router-openai", "router openai→openai", $"http://127.0.0.1:{RouterPort}/v1/chat/completions", "gpt-bench", new(), "openai"), router),
-            (new Target("router-anthropic", "router openai→anthropic", $"http://127.0.0.1:{RouterPort}/v1/chat/completions", "claude-bench", new(), "anthropic"), router),
+            (Direct, fake),
+            (Yarp, yarp),
+            (RouterOpenAi, router),
+            (RouterAnthropic, router),
             (new Target("portkey", "Portkey gateway 1.15.2", $"http://127.0.0.1:{PortkeyPort}/v1/chat/completions", "gpt-bench",
                 new() { ["Authorization"] = "Bearer sk-bench", ["x-portkey-provider"] = "openai", ["x-portkey-custom-host"] = $"http://127.0.0.1:{FakePort}/v1" }, "openai"), portkey),
         };

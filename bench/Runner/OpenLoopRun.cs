@@ -67,14 +67,13 @@ static class OpenLoopRun
         await Procs.WaitReady(router, $"http://127.0.0.1:{LoadRun.RouterPort}/v1/health", s => s == 200, TimeSpan.FromSeconds(60));
         try
         {
-            var bearer = new Dictionary<string, string> { ["Authorization"] = "Bearer sk-bench" };
             var targets = new List<(Target T, Child? Proc)>
             {
-                (new Target("direct", "direct (client → fake)", fakeUrl + "v1/chat/completions", "gpt-bench", bearer, "openai"), null),
-                (new Target("tcp-relay", "TCP byte relay (no HTTP)", $"http://127.0.0.1:{RelayPort}/v1/chat/completions", "gpt-bench", bearer, "openai"), relay),
-                (new Target("yarp", "YARP pass-through", $"http://127.0.0.1:{LoadRun.YarpPort}/v1/chat/completions", "gpt-bench", bearer, "openai"), yarp),
-                (new Target("router-openai", "router openai→openai", $"http://127.0.0.1:{LoadRun.RouterPort}/v1/chat/completions", "gpt-bench", new(), "openai"), router),
-                (new Target("router-anthropic", "router openai→anthropic", $"http://127.0.0.1:{LoadRun.RouterPort}/v1/chat/completions", "claude-bench", new(), "anthropic"), router),
+                (LoadRun.Direct, null),
+                (LoadRun.Direct with { Key = "tcp-relay", Label = "TCP byte relay (no HTTP)", Url = $"http://127.0.0.1:{RelayPort}/v1/chat/completions" }, relay),
+                (LoadRun.Yarp, yarp),
+                (LoadRun.RouterOpenAi, router),
+                (LoadRun.RouterAnthropic, router),
             };
             sec.Targets = targets.Select(t => new[] { t.T.Key, t.T.Label }).ToList();
             if (o.Prewarm > 0)
