@@ -20,6 +20,7 @@ internal sealed class OpenAiChatStreamEncoder(ChatRequest request) : IStreamEnco
             case MessageStarted started:
                 if (started.Id.Length > 0) _id = started.Id;
                 if (started.Model.Length > 0) _model = started.Model;
+                _textHead = null; // made again from the new id and model
                 return Start();
             case TextDelta text when _started:
                 return [TextChunk(text.Text)];
@@ -77,17 +78,13 @@ internal sealed class OpenAiChatStreamEncoder(ChatRequest request) : IStreamEnco
     /// </summary>
     private SseFrame TextChunk(string text)
     {
-        if (_textHead is null || !ReferenceEquals(_textHeadId, _id) || !ReferenceEquals(_textHeadModel, _model))
-        {
-            var head = new JsonObject { ["id"] = _id, ["object"] = "chat.completion.chunk", ["created"] = _created, ["model"] = _model }.ToJsonString();
-            _textHead = head[..^1] + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
-            (_textHeadId, _textHeadModel) = (_id, _model);
-        }
+        _textHead ??= new JsonObject { ["id"] = _id, ["object"] = "chat.completion.chunk", ["created"] = _created, ["model"] = _model }
+            .ToJsonString()[..^1] + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
         return new SseFrame(null, string.Concat(_textHead, "\"", JsonEncodedText.Encode(text).Value, TextTail));
     }
 
     private const string TextTail = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
-    private string? _textHead, _textHeadId, _textHeadModel;
+    private string? _textHead;
 
     private SseFrame Chunk(JsonObject delta, string? finishReason = null) =>
         Frame(new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finishReason }), null);
