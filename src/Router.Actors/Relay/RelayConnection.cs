@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using System.Threading.Channels;
 using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -22,8 +21,10 @@ public sealed class RelayConnection
     public const int MaxMessageBytes = 64 * 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, RelayExchange> _pending = new();
+    // The same requests, found by an id read into a stack buffer (a stream chunk's id is never made a string).
+    private readonly ConcurrentDictionary<string, RelayExchange>.AlternateLookup<ReadOnlySpan<char>> _pendingById;
     // Frames already serialized: a request is written once, by the caller, not by the socket's sending stage.
-    private readonly Channel<ReadOnlyMemory<byte>> _outbound = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Outbox<ReadOnlyMemory<byte>> _outbound = new();
     private readonly SharedKillSwitch _stop = KillSwitches.Shared("relay");
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // 1 when the worker has sent anything since the last ping (or no ping has gone out yet).
@@ -39,6 +40,7 @@ public sealed class RelayConnection
         Number = number;
         PingInterval = pingInterval;
         ConnectedSince = DateTimeOffset.UtcNow;
+        _pendingById = _pending.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Provider { get; }
@@ -66,11 +68,12 @@ public sealed class RelayConnection
         var frame = await RequestFrameAsync(id, request, cancellationToken);
         var exchange = new RelayExchange();
         _pending[id] = exchange;
-        if (_closed.Task.IsCompleted || !_outbound.Writer.TryWrite(frame))
+        if (_closed.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
             throw new HttpRequestException(HttpRequestError.ConnectionError, "relay worker: not connected");
         }
+        _outbound.Offer(frame);
         // The caller gave up (timeout, client gone): the exchange is forgotten, its late frames dropped.
         await using var registration = cancellationToken.Register(() =>
         {
@@ -84,13 +87,17 @@ public sealed class RelayConnection
     }
 
     /// <summary>Sends a control message (login) to the worker; false when the socket is closed.</summary>
-    public bool Post(RelayFrame frame) => !_closed.Task.IsCompleted && _outbound.Writer.TryWrite(frame.ToBytes());
+    public bool Post(RelayFrame frame)
+    {
+        if (_closed.Task.IsCompleted) return false;
+        _outbound.Offer(frame.ToBytes());
+        return true;
+    }
 
     /// <summary>Closes the socket (replaced, removed, silent): requests in flight fail.</summary>
     public void Close(string reason)
     {
         if (!_closed.TrySetResult(reason)) return;
-        _outbound.Writer.TryComplete();
         _stop.Shutdown();
         foreach (var id in _pending.Keys.ToList())
             if (_pending.TryRemove(id, out var exchange)) exchange.Fail(reason);
@@ -99,7 +106,7 @@ public sealed class RelayConnection
     /// <summary>Runs the socket until it closes: frames in and out and the pings, each an Akka.Streams graph.</summary>
     public async Task RunAsync(WebSocket socket, IMaterializer materializer)
     {
-        var outbound = ChannelSource.FromReader(_outbound.Reader)
+        var outbound = _outbound.Source()
             .Merge(Source.Tick(PingInterval, PingInterval, Tick.Instance).MapMaterializedValue(_ => NotUsed.Instance)
                 .Select(_ => Heartbeat()).Where(f => f is not null).Select(f => f!.ToBytes()))
             .Via(_stop.Flow<ReadOnlyMemory<byte>>())
@@ -109,8 +116,10 @@ public sealed class RelayConnection
                 return NotUsed.Instance;
             })
             .RunWith(Sink.Ignore<NotUsed>(), materializer);
-        var inbound = Source.FromGraph(new ReadyFirstSource<byte[]>(() => MessagesAsync(socket)))
-            .Via(_stop.Flow<byte[]>())
+        // A message may sit in the socket's receive buffer, which the next read reuses: OnMessage, the sink, is
+        // done with it before the source is pulled again (one fused graph, nothing buffered between them).
+        var inbound = Source.FromGraph(new ReadyFirstSource<ReadOnlyMemory<byte>>(() => MessagesAsync(socket)))
+            .Via(_stop.Flow<ReadOnlyMemory<byte>>())
             .RunForeach(OnMessage, materializer);
 
         var ended = await Task.WhenAny(inbound, outbound, _closed.Task);
@@ -119,11 +128,18 @@ public sealed class RelayConnection
         await Task.WhenAll(inbound.ContinueWith(_ => { }), outbound.ContinueWith(_ => { }));
     }
 
-    private void OnMessage(byte[] message)
+    private void OnMessage(ReadOnlyMemory<byte> message)
     {
         Volatile.Write(ref _heardSincePing, 1);
         if (Interlocked.Exchange(ref _missedPings, 0) > 0) HealthChanged?.Invoke(this, false);
-        if (RelayFrame.Parse(message) is not { } frame) return;
+        Span<char> id = stackalloc char[RelayChunk.MaxIdChars];
+        if (RelayChunk.TryRead(message.Span, id, out var idLength, out var data))
+        {
+            if (_pendingById.TryGetValue(id[..idLength], out var streaming) && streaming.AcceptChunk(ref data))
+                _pendingById.TryRemove(id[..idLength], out _, out _);
+            return;
+        }
+        if (RelayFrame.Parse(message.Span) is not { } frame) return;
         switch (frame.Type)
         {
             case RelayTypes.Ping:
@@ -156,15 +172,18 @@ public sealed class RelayConnection
         return new RelayFrame(Guid.NewGuid().ToString("N"), RelayTypes.Ping);
     }
 
-    /// <summary>The worker's messages until it closes the socket or the socket breaks; one receive buffer for all.</summary>
-    private static async IAsyncEnumerable<byte[]> MessagesAsync(WebSocket socket)
+    /// <summary>
+    /// The worker's messages until it closes the socket or the socket breaks. One receive buffer for all: a message
+    /// that fits one receive (most do) is handed on where it is, valid until the next message is asked for.
+    /// </summary>
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> MessagesAsync(WebSocket socket)
     {
         var buffer = new byte[16 * 1024];
         while (await NextMessageAsync(socket, buffer) is { } message) yield return message;
     }
 
-    /// <summary>The next whole message in an array of its own size (most fit one receive: one copy, no stream); null at the end.</summary>
-    private static async ValueTask<byte[]?> NextMessageAsync(WebSocket socket, byte[] buffer)
+    /// <summary>The next whole message: in the receive buffer, or gathered from several receives; null at the end.</summary>
+    private static async ValueTask<ReadOnlyMemory<byte>?> NextMessageAsync(WebSocket socket, byte[] buffer)
     {
         MemoryStream? parts = null;
         while (true)
@@ -179,11 +198,11 @@ public sealed class RelayConnection
                 return null;
             }
             if (result.MessageType == WebSocketMessageType.Close) return null;
-            if (result.EndOfMessage && parts is null) return buffer.AsSpan(0, result.Count).ToArray();
+            if (result.EndOfMessage && parts is null) return buffer.AsMemory(0, result.Count);
             parts ??= new MemoryStream();
             parts.Write(buffer, 0, result.Count);
             if (parts.Length > MaxMessageBytes) return null;
-            if (result.EndOfMessage) return parts.ToArray();
+            if (result.EndOfMessage) return parts.GetBuffer().AsMemory(0, (int)parts.Length);
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed class RelayExchange
             {
                 case RelayTypes.HttpResponse when _streaming:
                     // A worker that streamed and then sends the whole answer: its body (if any) is the rest.
-                    Write(frame.Bytes("body"));
+                    _body.Writer.Write(frame.Bytes("body").Span);
                     return End();
                 case RelayTypes.HttpResponse:
                     _head.TrySetResult(Response(frame.Status ?? 200, frame.Headers(), new ReadOnlyMemoryContent(frame.Bytes("body"))));
@@ -47,8 +47,9 @@ internal sealed class RelayExchange
                     return false;
                 case RelayTypes.StreamChunk:
                     StartStream(200, []);
-                    // The reader has gone (the client left, the call timed out): the rest of the stream is dropped.
-                    return !Write(frame.ChunkData) && End();
+                    var data = frame.Bytes("data");
+                    _body.Writer.Write(data.Span);
+                    return !data.IsEmpty && Flushed();
                 case RelayTypes.StreamEnd:
                     StartStream(200, []);
                     return End();
@@ -58,6 +59,23 @@ internal sealed class RelayExchange
                 default:
                     return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// A stream chunk read in place (<see cref="RelayChunk"/>): its data goes from the socket's receive buffer straight
+    /// into the body, unescaped on the way. True when the exchange is over.
+    /// </summary>
+    public bool AcceptChunk(ref Utf8JsonReader data)
+    {
+        lock (_lock)
+        {
+            if (_done) return true;
+            StartStream(200, []);
+            if (data.TokenType != JsonTokenType.String) return false;
+            var written = RelayChunk.CopyData(ref data, _body.Writer.GetSpan(data.ValueSpan.Length));
+            _body.Writer.Advance(written);
+            return written > 0 && Flushed();
         }
     }
 
@@ -108,13 +126,14 @@ internal sealed class RelayExchange
         _head.TrySetResult(Response(status, headers, new StreamContent(_body.Reader.AsStream())));
     }
 
-    /// <summary>Adds to the body; false when its reader has gone.</summary>
-    private bool Write(ReadOnlyMemory<byte> bytes)
+    /// <summary>
+    /// Hands what was written to the body's reader. When the reader has gone (the client left, the call timed out)
+    /// the exchange is over and the rest of the stream is dropped: true.
+    /// </summary>
+    private bool Flushed()
     {
-        if (bytes.IsEmpty) return true;
-        _body.Writer.Write(bytes.Span);
         var flush = _body.Writer.FlushAsync(); // completes at once: the writer never pauses
-        return !(flush.IsCompletedSuccessfully && flush.Result.IsCompleted);
+        return flush.IsCompletedSuccessfully && flush.Result.IsCompleted && End();
     }
 
     private bool End()

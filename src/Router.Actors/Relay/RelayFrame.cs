@@ -36,81 +36,15 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
         return buffer.WrittenMemory;
     }
 
-    // A stream chunk's data, unescaped to UTF-8, when ParseChunk read the frame (its Payload is null then).
-    private ReadOnlyMemory<byte>? _chunk;
-
-    /// <summary>A stream chunk's data as UTF-8: read in one pass by <see cref="ParseChunk"/>, or the payload's `data`.</summary>
-    public ReadOnlyMemory<byte> ChunkData => _chunk ?? Bytes("data");
-
-    /// <summary>The frame a worker sent, or null when it is not a relay message (not JSON, no type).</summary>
-    public static RelayFrame? Parse(ReadOnlySpan<byte> utf8) => ParseChunk(utf8) ?? ParseTree(utf8);
-
     /// <summary>
-    /// Most frames of a busy socket are stream chunks; one is read in a single pass without a tree or a string:
-    /// {"id": "...", "type": "stream_chunk", "payload": {"data": "...", ...}}, fields in any order. Anything else
-    /// (another type, a numeric id, a payload that is not an object, text that is not JSON) gives null, and the
-    /// tree parse decides.
+    /// The frame a worker sent, or null when it is not a relay message (not JSON, no type, a key twice). Stream
+    /// chunks of the plain shape are read in place by <see cref="RelayChunk"/> before they get here.
     /// </summary>
-    private static RelayFrame? ParseChunk(ReadOnlySpan<byte> utf8)
+    public static RelayFrame? Parse(ReadOnlySpan<byte> utf8)
     {
         try
         {
-            var reader = new Utf8JsonReader(utf8);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            string? id = null;
-            var isChunk = false;
-            ReadOnlyMemory<byte> data = ReadOnlyMemory<byte>.Empty;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("id"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.String) return null;
-                    id = reader.GetString();
-                }
-                else if (reader.ValueTextEquals("type"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(RelayTypes.StreamChunk)) return null;
-                    isChunk = true;
-                }
-                else if (reader.ValueTextEquals("payload"u8))
-                {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var isData = reader.ValueTextEquals("data"u8);
-                        reader.Read();
-                        if (!isData) reader.Skip();
-                        else if (reader.TokenType == JsonTokenType.String) data = Unescaped(ref reader);
-                        else return null;
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-            var whole = reader.TokenType == JsonTokenType.EndObject && !reader.Read();
-            return whole && isChunk && id is not null ? new RelayFrame(id, RelayTypes.StreamChunk) { _chunk = data } : null;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static ReadOnlyMemory<byte> Unescaped(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped) return reader.ValueSpan.ToArray();
-        var buffer = new byte[reader.ValueSpan.Length];
-        return buffer.AsMemory(0, reader.CopyString(buffer));
-    }
-
-    private static RelayFrame? ParseTree(ReadOnlySpan<byte> utf8)
-    {
-        try
-        {
-            if (JsonNode.Parse(utf8) is not JsonObject message) return null;
+            if (JsonNode.Parse(utf8, documentOptions: NoDuplicates) is not JsonObject message) return null;
             var type = Text(message["type"]);
             if (string.IsNullOrEmpty(type)) return null;
             return new RelayFrame(Text(message["id"]) ?? "", type, message["payload"] as JsonObject);
@@ -120,6 +54,9 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
             return null;
         }
     }
+
+    // A key twice is no relay message: the tree would throw on its first look at that object, mid-answer.
+    private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
 
     /// <summary>A string field; a number is taken as its text (some workers send numeric ids). A string with a
     /// lone surrogate escape is not text: null.</summary>
