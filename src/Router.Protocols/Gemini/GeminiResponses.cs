@@ -73,10 +73,13 @@ internal static class GeminiResponses
         _ => null,
     };
 
-    public static Usage? DecodeUsage(JsonObject? usage) => usage is null ? null : new Usage(
-        JsonRead.Int(usage, "promptTokenCount") ?? 0,
-        (JsonRead.Int(usage, "candidatesTokenCount") ?? 0) + (JsonRead.Int(usage, "thoughtsTokenCount") ?? 0),
+    public static Usage? DecodeUsage(JsonObject? usage) => usage is null ? null : UsageFrom(
+        JsonRead.Int(usage, "promptTokenCount"), JsonRead.Int(usage, "candidatesTokenCount"),
         JsonRead.Int(usage, "cachedContentTokenCount"), JsonRead.Int(usage, "thoughtsTokenCount"));
+
+    /// <summary>usageMetadata's counts as canonical usage: thinking tokens are output tokens too.</summary>
+    public static Usage UsageFrom(int? prompt, int? candidates, int? cached, int? thoughts) =>
+        new(prompt ?? 0, (candidates ?? 0) + (thoughts ?? 0), cached, thoughts);
 
     public static JsonObject EncodeUsage(Usage usage)
     {

@@ -21,15 +21,20 @@ internal sealed class GeminiStreamDecoder : IStreamDecoder
 
     public IEnumerable<StreamEvent> Decode(SseItem<string> item)
     {
+        if (GeminiChunkReader.TryRead(item.Data, out var plain))
+        {
+            var plainEvents = new List<StreamEvent>(2);
+            Started(plainEvents, plain.ResponseId, plain.ModelVersion);
+            if (plain.Usage is { } plainUsage) _usage = plainUsage;
+            if (plain.Text is { Length: > 0 } text) plainEvents.Add(new TextDelta(text));
+            Finish(plainEvents, plain.FinishReason);
+            return plainEvents;
+        }
         if (JsonRead.TryParse(item.Data) is not JsonObject chunk) return [];
         if (chunk["error"] is JsonObject error) return [new StreamFailed(GeminiErrors.Decode(JsonRead.Int(error, "code") ?? 500, error))];
 
         var events = new List<StreamEvent>();
-        if (!_started)
-        {
-            _started = true;
-            events.Add(new MessageStarted(JsonRead.Str(chunk, "responseId") ?? "", JsonRead.Str(chunk, "modelVersion") ?? ""));
-        }
+        Started(events, JsonRead.Str(chunk, "responseId"), JsonRead.Str(chunk, "modelVersion"));
         if (chunk["usageMetadata"] is JsonObject usage) _usage = GeminiResponses.DecodeUsage(usage);
         if ((chunk["candidates"] as JsonArray)?.FirstOrDefault() is not JsonObject candidate) return events;
 
@@ -48,11 +53,23 @@ internal sealed class GeminiStreamDecoder : IStreamDecoder
                     events.Add(new ToolCallArgumentsDelta(_tools++, call.ArgumentsJson));
                     break;
             }
-        if (JsonRead.Str(candidate, "finishReason") is { } finish)
-        {
-            Completed = true;
-            events.Add(new MessageFinished(_sawCall ? FinishReason.ToolCalls : GeminiResponses.Finish(finish, []), _usage));
-        }
+        Finish(events, JsonRead.Str(candidate, "finishReason"));
         return events;
+    }
+
+    /// <summary>The message starts with the first chunk, whatever else it carries.</summary>
+    private void Started(List<StreamEvent> events, string? id, string? model)
+    {
+        if (_started) return;
+        _started = true;
+        events.Add(new MessageStarted(id ?? "", model ?? ""));
+    }
+
+    /// <summary>The chunk whose candidate carries a finishReason ends the message.</summary>
+    private void Finish(List<StreamEvent> events, string? reason)
+    {
+        if (reason is null) return;
+        Completed = true;
+        events.Add(new MessageFinished(_sawCall ? FinishReason.ToolCalls : GeminiResponses.Finish(reason, []), _usage));
     }
 }

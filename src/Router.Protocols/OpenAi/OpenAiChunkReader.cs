@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Router.Protocols.Json;
+using static Router.Protocols.Json.PlainShape;
 
 namespace Router.Protocols.OpenAi;
 
@@ -15,9 +16,6 @@ internal static class OpenAiChunkReader
     /// <summary>The fields of one plain chunk; null where the chunk did not send them (or sent null).</summary>
     public readonly record struct Chunk(string? Id, string? Model, string? Content, string? Reasoning, string? FinishReason);
 
-    /// <summary>Names of fields passed over in one object, kept to catch one sent twice.</summary>
-    private const int MaxOtherFields = 12;
-
     public static bool TryRead(string data, out Chunk chunk) => Utf8Reading.TryRead(data, TryRead, out chunk);
 
     private static bool TryRead(ReadOnlySpan<byte> json, out Chunk chunk)
@@ -25,7 +23,7 @@ internal static class OpenAiChunkReader
         chunk = default;
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-        var others = new OtherFields();
+        var others = new PassedOverFields();
         string? id = null, model = null;
         bool seenId = false, seenModel = false, seenChoices = false, seenUsage = false;
         Chunk choice = default;
@@ -73,7 +71,7 @@ internal static class OpenAiChunkReader
     private static bool ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk choice)
     {
         choice = default;
-        var others = new OtherFields();
+        var others = new PassedOverFields();
         string? finish = null, content = null, reasoning = null;
         bool seenFinish = false, seenDelta = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -100,7 +98,7 @@ internal static class OpenAiChunkReader
         if (!reader.Read()) return false;
         if (reader.TokenType == JsonTokenType.Null) return true;
         if (reader.TokenType != JsonTokenType.StartObject) return false;
-        var others = new OtherFields();
+        var others = new PassedOverFields();
         bool seenContent = false, seenReasoning = false, seenToolCalls = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -123,48 +121,5 @@ internal static class OpenAiChunkReader
             else reader.Skip();
         }
         return reader.TokenType == JsonTokenType.EndObject;
-    }
-
-    private static bool Once(ref bool seen)
-    {
-        if (seen) return false;
-        seen = true;
-        return true;
-    }
-
-    /// <summary>A string, or null for JSON null; false for any other kind.</summary>
-    private static bool ReadOptionalString(ref Utf8JsonReader reader, out string? value)
-    {
-        value = null;
-        if (!reader.Read()) return false;
-        if (reader.TokenType == JsonTokenType.Null) return true;
-        if (reader.TokenType != JsonTokenType.String) return false;
-        value = reader.GetString();
-        return true;
-    }
-
-    /// <summary>The names of the fields an object had that are passed over, as ranges of the text: one sent twice
-    /// (which the tree reader refuses) or a name written with escapes sends the chunk to the tree reader.</summary>
-    private struct OtherFields
-    {
-        private Names _names;
-        private int _count;
-
-        public bool Add(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
-        {
-            if (reader.ValueIsEscaped || _count == MaxOtherFields) return false;
-            var name = reader.ValueSpan;
-            for (var i = 0; i < _count; i++)
-                if (json[_names[i]].SequenceEqual(name)) return false;
-            var start = (int)reader.TokenStartIndex + 1; // after the opening quote
-            _names[_count++] = new Range(start, start + name.Length);
-            return true;
-        }
-
-        [System.Runtime.CompilerServices.InlineArray(MaxOtherFields)]
-        private struct Names
-        {
-            private Range _first;
-        }
     }
 }

@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace Router.Protocols.Json;
+
+/// <summary>
+/// What the plain-shape readers (a stream chunk read with a <see cref="Utf8JsonReader"/> instead of a tree) share:
+/// every field they keep is read once, of its one kind, and every field they pass over is remembered so that a key
+/// sent twice — which the tree reader refuses — sends the chunk to the tree reader.
+/// </summary>
+internal static class PlainShape
+{
+    /// <summary>Names of fields passed over in one object, kept to catch one sent twice.</summary>
+    public const int MaxPassedOver = 12;
+
+    /// <summary>False when the field was seen before in this object.</summary>
+    public static bool Once(ref bool seen)
+    {
+        if (seen) return false;
+        seen = true;
+        return true;
+    }
+
+    /// <summary>A string, or null for JSON null; false for any other kind.</summary>
+    public static bool ReadOptionalString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        value = reader.GetString();
+        return true;
+    }
+}
+
+/// <summary>The names of the fields an object had that are passed over, as ranges of the text: one sent twice
+/// (which the tree reader refuses) or a name written with escapes sends the chunk to the tree reader.</summary>
+internal struct PassedOverFields
+{
+    private Names _names;
+    private int _count;
+
+    public bool Add(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.ValueIsEscaped || _count == PlainShape.MaxPassedOver) return false;
+        var name = reader.ValueSpan;
+        for (var i = 0; i < _count; i++)
+            if (json[_names[i]].SequenceEqual(name)) return false;
+        var start = (int)reader.TokenStartIndex + 1; // after the opening quote
+        _names[_count++] = new Range(start, start + name.Length);
+        return true;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(PlainShape.MaxPassedOver)]
+    private struct Names
+    {
+        private Range _first;
+    }
+}
