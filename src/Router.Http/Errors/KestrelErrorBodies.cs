@@ -40,7 +40,15 @@ public static class KestrelErrorBodies
 
         public PathString LastPath { get; private set; } = PathString.Empty;
 
-        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) => Seen(await inner.ReadAsync(cancellationToken));
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        {
+            var read = inner.ReadAsync(cancellationToken);
+            return read.IsCompletedSuccessfully ? new ValueTask<ReadResult>(Seen(read.Result)) : SeenAfter(read);
+        }
+
+        // Every read of a kept-alive connection waits here: a pooled state machine, not one allocated per wait.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<ReadResult> SeenAfter(ValueTask<ReadResult> read) => Seen(await read);
 
         public override bool TryRead(out ReadResult result)
         {
