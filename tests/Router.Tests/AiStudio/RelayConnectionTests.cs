@@ -112,6 +112,37 @@ public sealed class RelayConnectionTests : IAsyncLifetime
         await Assert.ThrowsAsync<HttpRequestException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task Chunks_sent_back_to_back_all_reach_the_reader_in_order_before_the_stream_ends()
+    {
+        var sending = _connection.SendAsync(Request(), CancellationToken.None);
+        var id = (await NextFrameAsync())["id"]!.GetValue<string>();
+        await SendAsync(new JsonObject { ["id"] = id, ["type"] = "stream_start", ["payload"] = new JsonObject { ["status"] = 200 } });
+        using var response = await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var body = await response.Content.ReadAsStreamAsync();
+
+        // A burst of chunks and no stream_end: every one of them reaches the reader, in order, while the stream is open.
+        var expected = new StringBuilder();
+        for (var i = 0; i < 37; i++)
+        {
+            var data = $"data: {{\"n\":{i}}}\n\n";
+            expected.Append(data);
+            await SendAsync(new JsonObject { ["id"] = id, ["type"] = "stream_chunk", ["payload"] = new JsonObject { ["data"] = data } });
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        while (received.Length < Encoding.UTF8.GetByteCount(expected.ToString()))
+        {
+            var read = await body.ReadAsync(buffer, deadline.Token);
+            Assert.True(read > 0, "the body ended early");
+            received.Write(buffer, 0, read);
+        }
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(received.ToArray()));
+        Assert.Equal(1, _connection.InFlight);
+    }
+
     private static HttpRequestMessage Request(string body = "{}") =>
         new(HttpMethod.Post, "http://upstream.test/v1beta/models/m:generateContent") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
