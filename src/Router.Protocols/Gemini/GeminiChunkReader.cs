@@ -46,7 +46,7 @@ internal static class GeminiChunkReader
             }
             else if (reader.ValueTextEquals("candidates"u8))
             {
-                if (!Once(ref seenCandidates) || !ReadCandidates(ref reader, json, out candidate)) return false;
+                if (!Once(ref seenCandidates) || !ReadFirstObject(ref reader, json, ReadCandidate, out candidate)) return false;
             }
             else if (reader.ValueTextEquals("error"u8) || !others.Add(ref reader, json)) return false;
             else reader.Skip();
@@ -57,17 +57,7 @@ internal static class GeminiChunkReader
         return true;
     }
 
-    /// <summary>The first candidate's text and finish; later candidates are passed over, as the tree reader ignores them.</summary>
-    private static bool ReadCandidates(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk candidate)
-    {
-        candidate = default;
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read()) return false;
-        if (reader.TokenType == JsonTokenType.EndArray) return true;
-        if (reader.TokenType != JsonTokenType.StartObject || !ReadCandidate(ref reader, json, out candidate)) return false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
-        return reader.TokenType == JsonTokenType.EndArray;
-    }
-
+    /// <summary>The first candidate: its finish and its one text part.</summary>
     private static bool ReadCandidate(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk candidate)
     {
         candidate = default;

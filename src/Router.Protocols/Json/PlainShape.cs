@@ -20,6 +20,25 @@ internal static class PlainShape
         return true;
     }
 
+    /// <summary>Reads the object the reader is on (its StartObject) to its end.</summary>
+    public delegate bool ObjectReader<T>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out T value);
+
+    /// <summary>
+    /// An array (or null) of which only the first element is read, as an object by <paramref name="read"/>; later
+    /// elements are passed over, as the tree readers ignore them. Default when the array is null or empty.
+    /// </summary>
+    public static bool ReadFirstObject<T>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ObjectReader<T> read, out T first)
+    {
+        first = default!;
+        if (!reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read()) return false;
+        if (reader.TokenType == JsonTokenType.EndArray) return true;
+        if (reader.TokenType != JsonTokenType.StartObject || !read(ref reader, json, out first)) return false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
     /// <summary>A string, or null for JSON null; false for any other kind.</summary>
     public static bool ReadOptionalString(ref Utf8JsonReader reader, out string? value)
     {

@@ -43,7 +43,7 @@ internal static class OpenAiChunkReader
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
-                if (!Once(ref seenChoices) || !ReadChoices(ref reader, json, out choice)) return false;
+                if (!Once(ref seenChoices) || !ReadFirstObject(ref reader, json, ReadChoice, out choice)) return false;
             }
             else if (reader.ValueTextEquals("error"u8) || !others.Add(ref reader, json)) return false;
             else reader.Skip();
@@ -54,20 +54,7 @@ internal static class OpenAiChunkReader
         return true;
     }
 
-    /// <summary>The first choice's fields; later choices are passed over, as the tree reader ignores them.</summary>
-    private static bool ReadChoices(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk choice)
-    {
-        choice = default;
-        if (!reader.Read()) return false;
-        if (reader.TokenType == JsonTokenType.Null) return true;
-        if (reader.TokenType != JsonTokenType.StartArray) return false;
-        if (!reader.Read()) return false;
-        if (reader.TokenType == JsonTokenType.EndArray) return true;
-        if (reader.TokenType != JsonTokenType.StartObject || !ReadChoice(ref reader, json, out choice)) return false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) reader.Skip();
-        return reader.TokenType == JsonTokenType.EndArray;
-    }
-
+    /// <summary>The first choice: its finish and its delta's text.</summary>
     private static bool ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out Chunk choice)
     {
         choice = default;
