@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Router.Protocols.Json;
 using Router.Protocols.Relay;
+using static Router.Protocols.Json.PlainShape;
 
 namespace Router.Actors.Relay;
 
@@ -9,8 +11,8 @@ namespace Router.Actors.Relay;
 /// fields in any order, other fields passed over. Its id is unescaped into the caller's stack buffer (the
 /// pending request is looked up without a string) and its data is left where it is, for the exchange to
 /// unescape straight into the answer's body. Anything else (another type, a numeric id, a payload that is
-/// not an object, a `data` that is not a string, text that is not JSON) is not read here: the tree parse
-/// of <see cref="RelayFrame"/> decides.
+/// not an object, a `data` that is not a string, a key sent twice in the message or its payload, text that
+/// is not JSON) is not read here: the tree parse of <see cref="RelayFrame"/> decides (and drops a key sent twice).
 /// </summary>
 internal static class RelayChunk
 {
@@ -29,31 +31,40 @@ internal static class RelayChunk
         {
             var reader = new Utf8JsonReader(utf8);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            var isChunk = false;
+            var others = new PassedOverFields();
+            bool isChunk = false, seenPayload = false, seenData = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("id"u8))
                 {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > id.Length) return false;
+                    if (idLength >= 0 || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > id.Length) return false;
                     idLength = reader.CopyString(id);
                 }
                 else if (reader.ValueTextEquals("type"u8))
                 {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(RelayTypes.StreamChunk)) return false;
+                    if (isChunk || !reader.Read() || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(RelayTypes.StreamChunk)) return false;
                     isChunk = true;
                 }
                 else if (reader.ValueTextEquals("payload"u8))
                 {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+                    if (!Once(ref seenPayload) || !reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+                    var passedOver = new PassedOverFields();
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var isData = reader.ValueTextEquals("data"u8);
-                        reader.Read();
-                        if (!isData) reader.Skip();
-                        else if (reader.TokenType == JsonTokenType.String) data = reader; // a copy, left on the string
-                        else return false;
+                        if (reader.ValueTextEquals("data"u8))
+                        {
+                            if (!Once(ref seenData) || !reader.Read() || reader.TokenType != JsonTokenType.String) return false;
+                            data = reader; // a copy, left on the string
+                        }
+                        else if (!passedOver.Add(ref reader, utf8)) return false;
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
                     }
                 }
+                else if (!others.Add(ref reader, utf8)) return false;
                 else
                 {
                     reader.Read();

@@ -7,7 +7,7 @@ namespace Router.Protocols.Json;
 /// every field they keep is read once, of its one kind, and every field they pass over is remembered so that a key
 /// sent twice — which the tree reader refuses — sends the chunk to the tree reader.
 /// </summary>
-internal static class PlainShape
+public static class PlainShape
 {
     /// <summary>Names of fields passed over in one object, kept to catch one sent twice.</summary>
     public const int MaxPassedOver = 12;
@@ -53,7 +53,7 @@ internal static class PlainShape
 
 /// <summary>The names of the fields an object had that are passed over, as ranges of the text: one sent twice
 /// (which the tree reader refuses) or a name written with escapes sends the chunk to the tree reader.</summary>
-internal struct PassedOverFields
+public struct PassedOverFields
 {
     private Names _names;
     private int _count;

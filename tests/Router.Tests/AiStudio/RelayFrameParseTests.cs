@@ -79,6 +79,12 @@ public sealed class RelayFrameParseTests
     [InlineData("""{"id":"r1","payload":{"data":"x"}}""")]
     [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"x"}""")]
     [InlineData("""{"id":"r1","type":"stream_start","type":"pong"}""")]
+    [InlineData("""{"id":"r1","id":"r2","type":"stream_chunk","payload":{"data":"x"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","type":"stream_chunk","payload":{"data":"x"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"x","data":"y"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"x"},"payload":{"data":"y"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"n":1,"n":2,"data":"x"}}""")]
+    [InlineData("""{"id":"r1","v":1,"v":2,"type":"stream_chunk","payload":{"data":"x"}}""")]
     [InlineData("")]
     public void Text_that_is_not_a_relay_message_is_no_frame(string json)
     {
