@@ -71,8 +71,7 @@ internal static class RelayChunk
                     reader.Skip();
                 }
             }
-            var whole = reader.TokenType == JsonTokenType.EndObject && !reader.Read();
-            return whole && isChunk && idLength >= 0;
+            return EndsHere(ref reader) && isChunk && idLength >= 0;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Router.Protocols.Json;
+using static Router.Protocols.Json.PlainShape;
 
 namespace Router.Protocols.Anthropic;
 
@@ -42,8 +43,7 @@ internal static class AnthropicDeltaReader
             }
             else return false;
         }
-        // The object must end here and nothing may follow it (a trailing token makes Read throw, a JsonException).
-        if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return false;
+        if (!EndsHere(ref reader)) return false;
         if (type != "content_block_delta" || inner is not { } fields) return false;
         delta = fields with { Index = index };
         return true;

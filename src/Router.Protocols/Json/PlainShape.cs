@@ -20,6 +20,12 @@ public static class PlainShape
         return true;
     }
 
+    /// <summary>
+    /// True when the message's outer object ends here and nothing follows it. A trailing token makes Read throw a
+    /// JsonException, which the callers take as "not plain".
+    /// </summary>
+    public static bool EndsHere(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+
     /// <summary>Reads the object the reader is on (its StartObject) to its end.</summary>
     public delegate bool ObjectReader<T>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out T value);
 

@@ -48,8 +48,7 @@ internal static class OpenAiChunkReader
             else if (reader.ValueTextEquals("error"u8) || !others.Add(ref reader, json)) return false;
             else reader.Skip();
         }
-        // The object must end here and nothing may follow it (a trailing token makes Read throw, a JsonException).
-        if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return false;
+        if (!EndsHere(ref reader)) return false;
         chunk = choice with { Id = id, Model = model };
         return true;
     }
