@@ -95,12 +95,12 @@ static class AccountTargets
                     foreach (var t in round % 2 == 0 ? targets : Enumerable.Reverse(targets))
                     {
                         var cpuBefore = Native.CpuSeconds(router.Pid);
-                        var countsBefore = await RuntimeCounts();
+                        var countsBefore = await RouterRuntime.Read(RouterPort);
                         var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
                         // Warm-up included: the share of the measured window is dur / (warm + dur).
                         var share = dur / (warm + dur);
                         var cpu = (Native.CpuSeconds(router.Pid) - cpuBefore) * share;
-                        var countsAfter = await RuntimeCounts();
+                        var countsAfter = await RouterRuntime.Read(RouterPort);
                         var key = $"{t.Key} {r.Mode}";
                         sec.RouterCpuSeconds[key] = sec.RouterCpuSeconds.GetValueOrDefault(key) + cpu;
                         sec.RouterAllocatedBytes[key] = sec.RouterAllocatedBytes.GetValueOrDefault(key) + (countsAfter.Allocated - countsBefore.Allocated) * share;
@@ -127,22 +127,6 @@ static class AccountTargets
         }
         sec.LoadAvgAfter = LoadRun.LoadAvg();
         return sec;
-    }
-
-    /// <summary>The account router's allocated bytes and thread-pool work items so far; zeros when it does not answer.</summary>
-    private static async Task<(double Allocated, double WorkItems)> RuntimeCounts()
-    {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(await Procs.Probe.GetStringAsync($"http://127.0.0.1:{RouterPort}/v0/management/runtime"));
-            var root = doc.RootElement;
-            return (root.GetProperty("gc").GetProperty("allocated_bytes").GetDouble(),
-                root.GetProperty("threads").TryGetProperty("thread_pool_completed_items", out var items) ? items.GetDouble() : 0);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException)
-        {
-            return (0, 0);
-        }
     }
 
     /// <summary>One request of each mode, retried for a few seconds while accounts sign in and the worker joins.</summary>

@@ -7,6 +7,7 @@ sealed class Results
     public List<SoakSection> Soaks { get; set; } = new(); // one per stream count, the latest of each
     public ClusterSection? Cluster { get; set; }           // the latest --cluster run
     public OpenLoopSection? OpenLoop { get; set; }         // the latest --open-loop run
+    public VersusSection? Versus { get; set; }             // the latest --versus-yarp run
 }
 
 sealed class ProcStats

@@ -1,5 +1,5 @@
 // The router benchmark, one command (bench/README.md):
-//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--cluster] [--idle] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
+//   dotnet run -c Release --project bench/Runner -- [--quick] [--soak] [--cluster] [--idle] [--versus-yarp [--versus-rounds N] [--levels 64,512]] [--duration S] [--soak-streams N] [--no-pin] [--no-portkey]
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -45,6 +45,8 @@ try
         results.Soaks.Add(soak);
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
+    else if (opts.VersusOnly)
+        results.Versus = await VersusYarp.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
     else if (opts.OpenLoopOnly)
         results.OpenLoop = await OpenLoopRun.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
     else if (opts.AccountsOnly)
@@ -92,6 +94,12 @@ namespace Bench
         public int IdleStarts = 3, AccountRounds = 3, OpenRounds = 5;
         /// <summary>--open-loop: only the open-loop rows, in OpenRounds rounds, with a TCP byte relay beside the proxies.</summary>
         public bool OpenLoopOnly;
+        /// <summary>--versus-yarp: the router against YARP alone, VersusRounds alternating rounds at each of VersusLevels.</summary>
+        public bool VersusOnly;
+        public int VersusRounds = 10;
+        public int[] VersusLevels = [64, 512];
+        /// <summary>--router-env NAME=VALUE (repeatable): set in the router's environment by --versus-yarp, to A/B a runtime knob.</summary>
+        public Dictionary<string, string> RouterEnv = new();
         public double Duration = 5, Warmup = 1, Prewarm = 4;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -116,6 +124,10 @@ namespace Bench
                     case "--idle-starts": o.IdleStarts = int.Parse(args[++i]); break;
                     case "--accounts": o.AccountsOnly = true; break;
                     case "--open-loop": o.OpenLoopOnly = true; break;
+                    case "--versus-yarp": o.VersusOnly = true; break;
+                    case "--versus-rounds": o.VersusRounds = int.Parse(args[++i]); break;
+                    case "--router-env": var kv = args[++i].Split('=', 2); o.RouterEnv[kv[0]] = kv.Length == 2 ? kv[1] : throw new ArgumentException("--router-env takes NAME=VALUE"); break;
+                    case "--levels": o.VersusLevels = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                     case "--open-rounds": o.OpenRounds = int.Parse(args[++i]); break;
                     case "--account-rounds": o.AccountRounds = int.Parse(args[++i]); break;
                     case "--account-kinds": o.AccountsOnly = true; o.AccountKinds = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
@@ -127,7 +139,7 @@ namespace Bench
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-upstream-http": o.SoakUpstreamHttp = args[++i] is "1.1" or "2" ? args[i] : throw new ArgumentException("--soak-upstream-http takes 1.1 or 2"); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --account-kinds K1,K2, --account-rounds N, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --account-kinds K1,K2, --versus-yarp, --versus-rounds N, --levels C1,C2, --router-env NAME=VALUE, --account-rounds N, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
                 }
             }
             return o;

@@ -41,6 +41,7 @@ static class Report
         foreach (var S0 in res.Soaks) sb.AppendLine($"- soak run ({S0.Streams:N0} streams): {S0.When}, `{S0.Command}`, router: {S0.RouterSource}");
         if (res.Cluster is { } C0) sb.AppendLine(ClusterReport.RunLine(C0));
         if (res.OpenLoop is { } O0) sb.AppendLine(OpenLoopReport.RunLine(O0));
+        if (res.Versus is { } V0) sb.AppendLine(VersusYarp.RunLine(V0));
         sb.AppendLine();
 
         sb.AppendLine("## Targets").AppendLine();
@@ -133,6 +134,7 @@ static class Report
 
         ClusterReport.Append(sb, res.Cluster);
         OpenLoopReport.Append(sb, res.OpenLoop);
+        VersusYarp.Append(sb, res.Versus);
 
         var problems = (L?.Problems ?? new()).ToList();
         var withErrors = L?.Runs.Where(r => r.Errors > 0 || r.Note is not null).ToList() ?? new();
@@ -183,6 +185,8 @@ static class Report
                 yield return router is null || pk is null ? (g2, L.NotRun.TryGetValue("portkey", out var why) ? "Portkey not run: " + why : "–", "not measured")
                     : (g2, $"{router.Rps:0} vs {pk.Rps:0} req/s = {router.Rps / pk.Rps:0.00}×", Met(router.Rps >= 2 * pk.Rps));
             }
+            // The dedicated A/B run (--versus-yarp) judges the same two targets on the median of many alternating rounds.
+            foreach (var g in VersusYarp.Goals(res.Versus)) yield return g;
             if (Run("router-openai", "json", "c64") is { } same && Run("router-anthropic", "json", "c64") is { } translated)
                 yield return ("same-format pass-through at least as fast as translation (JSON, closed 64)",
                     $"openai→openai {same.Rps:0} vs openai→anthropic {translated.Rps:0} req/s = {same.Rps / translated.Rps:0.00}×", Met(same.Rps >= translated.Rps));
@@ -220,7 +224,7 @@ static class Report
         }
         if (res.Soaks.Count == 0)
             yield return ("soak: 10,000 concurrent streams all completing, router peak RSS < 800 MB", "–", "not measured (run with --soak)");
-        if (L is null) foreach (var g in OpenLoopReport.Goals(res.OpenLoop)) yield return g;
+        if (L is null) foreach (var g in OpenLoopReport.Goals(res.OpenLoop).Concat(VersusYarp.Goals(res.Versus))) yield return g;
         foreach (var g in ClusterReport.Goals(res.Cluster)) yield return g;
     }
 }

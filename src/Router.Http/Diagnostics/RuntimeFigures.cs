@@ -34,6 +34,7 @@ public static class RuntimeFigures
                 ["generations_after_last_gc"] = heaps,
                 ["collections"] = new JsonArray(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)),
                 ["allocated_bytes"] = GC.GetTotalAllocatedBytes(false),
+                ["pause_ms"] = Math.Round(GC.GetTotalPauseDuration().TotalMilliseconds, 1),
             },
             ["jit"] = new JsonObject
             {

@@ -25,6 +25,7 @@ public sealed class RuntimeEndpointTests(DiagRouterFixture fixture) : IClassFixt
         Assert.True(gc["heap_bytes"]!.GetValue<long>() > 0);
         Assert.Equal(["gen0", "gen1", "gen2", "loh", "poh"], gc["generations_after_last_gc"]!.AsObject().Select(g => g.Key));
         Assert.Equal(3, gc["collections"]!.AsArray().Count);
+        Assert.True(gc["pause_ms"]!.GetValue<double>() >= 0);
         Assert.True(runtime["jit"]!["methods"]!.GetValue<long>() > 0);
         var assemblies = runtime["assemblies"]!;
         var names = assemblies["names"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();

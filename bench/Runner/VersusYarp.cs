@@ -1,0 +1,159 @@
+using System.Text;
+
+namespace Bench;
+
+/// <summary>One mode and load of the A/B run: each round's router and YARP figures side by side.</summary>
+sealed class VersusFigures
+{
+    public string Mode { get; set; } = "";
+    public int Concurrency { get; set; }
+    public List<double> RouterRps { get; set; } = new();
+    public List<double> YarpRps { get; set; } = new();
+    public double RouterCpuSeconds { get; set; }
+    public double YarpCpuSeconds { get; set; }
+    public long RouterOk { get; set; }
+    public long YarpOk { get; set; }
+    public long Errors { get; set; }
+    /// <summary>The router's own counters over the measured windows (their share of each run).</summary>
+    public RouterRuntime RouterCounts { get; set; }
+
+    /// <summary>The median of the rounds' router ÷ YARP ratios: each ratio is of two runs seconds apart, so the machine's drift
+    /// over minutes cancels in it, and one disturbed round cannot move the median.</summary>
+    public double MedianRatio => RouterRps.Zip(YarpRps, (r, y) => y > 0 ? r / y : 0).Order().ToList() is { Count: > 0 } l
+        ? (l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2) : 0;
+
+    public double? RouterCpuUs => RouterOk > 0 ? RouterCpuSeconds * 1e6 / RouterOk : null;
+    public double? YarpCpuUs => YarpOk > 0 ? YarpCpuSeconds * 1e6 / YarpOk : null;
+}
+
+sealed class VersusSection
+{
+    public string When { get; set; } = "";
+    public string Command { get; set; } = "";
+    public string RouterSource { get; set; } = "";
+    public int Rounds { get; set; }
+    public double DurationS { get; set; }
+    public string LoadAvgBefore { get; set; } = "";
+    public string LoadAvgAfter { get; set; } = "";
+    public List<VersusFigures> Figures { get; set; } = new();
+    public List<string> Problems { get; set; } = new();
+}
+
+/// <summary>
+/// `--versus-yarp`: the router (openai→openai) against YARP alone, in many short rounds that alternate which goes first,
+/// at closed 64 and 512. A load run measures each target twice, minutes apart, and on this shared machine its ratios move
+/// by 0.1 from one run to the next; here each round's ratio is of two runs seconds apart, and the median of the rounds
+/// judges the throughput targets. Each proxy's CPU time per answer is beside it: the cost, with the other processes'
+/// noise mostly left out.
+/// </summary>
+static class VersusYarp
+{
+    public static async Task<VersusSection> Run(Options o, BuiltEnv env, string cache)
+    {
+        var sec = new VersusSection
+        {
+            When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
+            Command = $"dotnet run -c Release --project bench/Runner -- --versus-yarp --versus-rounds {o.VersusRounds} --levels {string.Join(",", o.VersusLevels)} --prewarm {o.Prewarm}" + string.Concat(o.RouterEnv.Select(e => $" --router-env {e.Key}={e.Value}")),
+            RouterSource = env.RouterSource, Rounds = o.VersusRounds, LoadAvgBefore = LoadRun.LoadAvg(),
+        };
+        foreach (var (port, what) in new[] { (LoadRun.FakePort, "fake upstream"), (LoadRun.YarpPort, "YARP"), (LoadRun.RouterPort, "router") })
+            Procs.EnsureFree(port, what);
+        var fakeUrl = $"http://127.0.0.1:{LoadRun.FakePort}/";
+        var fake = Procs.StartFake(env, LoadRun.FakePort, o.Chunks, 0);
+        await Procs.WaitReady(fake, fakeUrl + "stats", s => s == 200, TimeSpan.FromSeconds(30));
+        var yarp = Children.Start("yarp", "dotnet", [env.YarpDll, "--port", LoadRun.YarpPort.ToString(), "--upstream", fakeUrl], cpu: 1);
+        await Procs.WaitReady(yarp, $"http://127.0.0.1:{LoadRun.YarpPort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
+        var authDir = Path.Combine(Path.GetTempPath(), "router-bench-auth-" + Guid.NewGuid().ToString("N")[..8]);
+        var router = Children.Start("router", "dotnet", [env.RouterDll, "--config", Procs.WriteRouterConfig(cache, LoadRun.RouterPort, LoadRun.FakePort, authDir)], cpu: 1, env: o.RouterEnv);
+        await Procs.WaitReady(router, $"http://127.0.0.1:{LoadRun.RouterPort}/v1/health", s => s == 200, TimeSpan.FromSeconds(60));
+        try
+        {
+            var pair = new[] { (T: LoadRun.RouterOpenAi, Proc: router), (T: LoadRun.Yarp, Proc: yarp) };
+            if (o.Prewarm > 0)
+            {
+                Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per proxy and mode, not measured");
+                await Load.Prewarm(pair.Select(p => p.T), 64, o);
+            }
+            var warm = TimeSpan.FromSeconds(o.Warmup);
+            var dur = TimeSpan.FromSeconds(Math.Min(o.Duration, 3));
+            sec.DurationS = dur.TotalSeconds;
+            Console.WriteLine($"versus YARP: {o.VersusRounds} rounds of 2 runs of {warm.TotalSeconds}+{dur.TotalSeconds} s per mode and load");
+            foreach (var stream in new[] { false, true })
+                foreach (var conc in o.VersusLevels)
+                {
+                    var f = new VersusFigures { Mode = stream ? "stream" : "json", Concurrency = conc };
+                    for (var round = 0; round < o.VersusRounds; round++)
+                    {
+                        foreach (var (t, proc) in round % 2 == 0 ? pair : Enumerable.Reverse(pair))
+                        {
+                            var share = dur / (warm + dur); // the measured window's share of the counts
+                            var cpuBefore = Native.CpuSeconds(proc.Pid);
+                            var countsBefore = proc == router ? await RouterRuntime.Read(LoadRun.RouterPort) : default;
+                            var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
+                            var cpu = (Native.CpuSeconds(proc.Pid) - cpuBefore) * share;
+                            if (proc == router) f.RouterCounts += (await RouterRuntime.Read(LoadRun.RouterPort) - countsBefore) * share;
+                            f.Errors += r.Errors;
+                            if (proc == router) { f.RouterRps.Add(r.Rps); f.RouterCpuSeconds += cpu; f.RouterOk += r.Ok; }
+                            else { f.YarpRps.Add(r.Rps); f.YarpCpuSeconds += cpu; f.YarpOk += r.Ok; }
+                            if (r.FirstError is not null) sec.Problems.Add($"{t.Key} {f.Mode} c{conc} round {round + 1}: {r.Errors} errors; first: {r.FirstError}");
+                            await Task.Delay(300);
+                        }
+                        Console.WriteLine($"{f.Mode,-6} c{conc,-4} round {round + 1,2}: router {f.RouterRps[^1],7:0} yarp {f.YarpRps[^1],7:0} = {f.RouterRps[^1] / f.YarpRps[^1]:0.00}×");
+                    }
+                    sec.Figures.Add(f);
+                    var n = Math.Max(1, f.RouterOk);
+                    Console.WriteLine($"{f.Mode,-6} c{conc,-4} median {f.MedianRatio:0.00}×; CPU per answer router {f.RouterCpuUs:0} µs, YARP {f.YarpCpuUs:0} µs; router per answer: "
+                        + $"{f.RouterCounts.Allocated / 1024 / n:0.0} KB, {f.RouterCounts.WorkItems / n:0.0} hand-offs, GC pause {f.RouterCounts.PauseMs * 1000 / n:0.0} µs; "
+                        + $"collections gen0 {f.RouterCounts.Gen0:0} gen1 {f.RouterCounts.Gen1:0} gen2 {f.RouterCounts.Gen2:0}");
+                }
+            sec.Problems.AddRange(LoadRun.LogProblems(router));
+            if (!router.Alive) sec.Problems.Add($"router is not running at the end (exit {router.Proc.ExitCode})");
+        }
+        finally
+        {
+            foreach (var c in new[] { router, yarp, fake }) Children.Stop(c);
+            try { Directory.Delete(authDir, true); } catch { }
+        }
+        sec.LoadAvgAfter = LoadRun.LoadAvg();
+        return sec;
+    }
+
+    public static string RunLine(VersusSection s) =>
+        $"- versus-YARP run ({s.Rounds} alternating rounds per mode and load): {s.When}, `{s.Command}`, router: {s.RouterSource}; load average before {s.LoadAvgBefore}, after {s.LoadAvgAfter}";
+
+    /// <summary>The two throughput targets judged on the A/B run's medians.</summary>
+    public static IEnumerable<(string Goal, string Measured, string Status)> Goals(VersusSection? s)
+    {
+        if (s is null) yield break;
+        foreach (var (mode, share) in new[] { ("json", 0.9), ("stream", 0.8) })
+        {
+            if (s.Figures.FirstOrDefault(f => f.Mode == mode && f.Concurrency == 64) is not { } f) continue;
+            var goal = $"router openai→openai throughput ≥ {share:0.0}× YARP ({(mode == "json" ? "JSON" : "stream")}, closed 64, median of {s.Rounds} alternating rounds)";
+            var measured = $"{f.MedianRatio:0.00}× (rounds {Range(f)}); CPU per answer router {Report.F(f.RouterCpuUs, "0")} vs YARP {Report.F(f.YarpCpuUs, "0")} µs" +
+                           (f.Errors > 0 ? $", {f.Errors} errors" : "");
+            yield return (goal, measured, f.Errors == 0 && f.MedianRatio >= share ? "**met**" : "**missed**");
+        }
+    }
+
+    private static string Range(VersusFigures f)
+    {
+        var ratios = f.RouterRps.Zip(f.YarpRps, (r, y) => r / y).ToList();
+        return $"{ratios.Min():0.00}–{ratios.Max():0.00}";
+    }
+
+    public static void Append(StringBuilder sb, VersusSection? s)
+    {
+        if (s is null) return;
+        sb.AppendLine("## Router against YARP, alternating rounds").AppendLine();
+        sb.AppendLine($"{s.Rounds} rounds per mode and load of {s.DurationS:0.#} s measured each; each round runs the router (openai→openai) and YARP back to back, " +
+                      "the first of the pair alternating. Ratio = the median of the rounds' router ÷ YARP; CPU µs per answer = the proxy's user + system time in the measured windows ÷ its answers.").AppendLine();
+        sb.AppendLine("| mode | load | router req/s (mean) | YARP req/s (mean) | ratio (median) | ratio range | router CPU µs/answer | YARP CPU µs/answer | CPU ratio | errors |")
+          .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var f in s.Figures)
+            sb.AppendLine($"| {f.Mode} | closed {f.Concurrency} | {f.RouterRps.Average():0} | {f.YarpRps.Average():0} | {f.MedianRatio:0.00}× | {Range(f)} | " +
+                          $"{Report.F(f.RouterCpuUs, "0")} | {Report.F(f.YarpCpuUs, "0")} | {Report.F(f.RouterCpuUs / f.YarpCpuUs)}× | {f.Errors} |");
+        sb.AppendLine();
+        foreach (var p in s.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");
+        if (s.Problems.Count > 0) sb.AppendLine();
+    }
+}
