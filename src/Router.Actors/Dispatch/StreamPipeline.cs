@@ -137,17 +137,27 @@ public static class StreamPipeline
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadChunks(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // A pooled read buffer; each chunk is copied out, since the writer may hold it after the next read.
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
-        try
+        while (true)
         {
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-                yield return buffer.AsSpan(0, read).ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Waits for the next bytes without a buffer (a zero-byte read), so the hundreds of streams waiting on their
+            // upstreams hold no pooled buffer each: the pool keeps only a few, and a stream holding one for its whole life
+            // would make the rest allocate theirs, long-lived garbage that the GC then promotes. The buffer is rented to take
+            // what has arrived and goes back at once. (A stream that cannot wait on a zero-byte read answers it with 0 at once,
+            // and its read below waits as before.)
+            await body.ReadAsync(Memory<byte>.Empty, cancellationToken);
+            var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+            byte[] chunk;
+            try
+            {
+                var read = await body.ReadAsync(buffer, cancellationToken);
+                if (read == 0) yield break;
+                chunk = buffer.AsSpan(0, read).ToArray(); // copied out: the writer may hold a chunk after the next read
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            yield return chunk;
         }
     }
 }

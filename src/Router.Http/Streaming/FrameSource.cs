@@ -5,20 +5,22 @@ namespace Router.Http.Streaming;
 
 /// <summary>
 /// The source of a streamed answer: the frames of one response (an async sequence that reads the
-/// upstream body), emitted as byte batches. Every frame already at hand when the client side asks
-/// for more goes out in one element, so a burst of events costs one element, one write and one flush,
+/// upstream body), emitted in batches. Every frame already at hand when the client side asks for
+/// more goes out in one element, so a burst of events costs one element, one write and one flush,
 /// and a read that completes at once costs no hop through the stage's actor; only a read that must
 /// wait for the network comes back through an async callback. Nothing is read before it is asked
-/// for (backpressure), and a batch holds at most <see cref="MaxBatchBytes"/>. The frames of this
-/// materialization come in its attributes (ResponseStream.Inputs): the graph is fused once.
+/// for (backpressure), and a batch holds at most <see cref="MaxBatchBytes"/>. A batch is the list of
+/// its frames, not a copy of their bytes: the sink writes them into the response body one after the
+/// other, so a frame is copied once, there. The frames of this materialization come in its
+/// attributes (ResponseStream.Inputs): the graph is fused once.
 /// </summary>
-public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
+public sealed class FrameSource : GraphStage<SourceShape<IReadOnlyList<ReadOnlyMemory<byte>>>>
 {
     public const int MaxBatchBytes = 32 * 1024;
 
-    private readonly Outlet<ReadOnlyMemory<byte>> _out = new("frames.out");
+    private readonly Outlet<IReadOnlyList<ReadOnlyMemory<byte>>> _out = new("frames.out");
 
-    public override SourceShape<ReadOnlyMemory<byte>> Shape => new(_out);
+    public override SourceShape<IReadOnlyList<ReadOnlyMemory<byte>>> Shape => new(_out);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) =>
         new Logic(this, ResponseStream.InputsOf(inheritedAttributes).Frames);
@@ -27,7 +29,9 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
     {
         private readonly FrameSource _stage;
         private readonly IAsyncEnumerable<ReadOnlyMemory<byte>> _source;
-        private readonly List<ReadOnlyMemory<byte>> _held = new(8);
+        // Two lists in turn: the one pushed last is the sink's until it pulls again, which it does only once it
+        // has written that batch, so by the next push the other list is free to fill.
+        private List<ReadOnlyMemory<byte>> _held = new(8), _pushed = new(8);
         private int _heldBytes;
         private IAsyncEnumerator<ReadOnlyMemory<byte>>? _frames;
         private Task<bool>? _moving; // a read that had to wait, not yet back
@@ -107,26 +111,14 @@ public sealed class FrameSource : GraphStage<SourceShape<ReadOnlyMemory<byte>>>
         {
             if (_held.Count > 0 && IsAvailable(_stage._out))
             {
-                Push(_stage._out, Batch());
+                Push(_stage._out, _held);
+                (_held, _pushed) = (_pushed, _held);
                 _held.Clear();
                 _heldBytes = 0;
             }
             if (_held.Count > 0) return;
             if (_failure is { } failure) FailStage(failure);
             else if (_ended) CompleteStage();
-        }
-
-        private ReadOnlyMemory<byte> Batch()
-        {
-            if (_held.Count == 1) return _held[0];
-            var batch = new byte[_heldBytes];
-            var at = 0;
-            foreach (var frame in _held)
-            {
-                frame.Span.CopyTo(batch.AsSpan(at));
-                at += frame.Length;
-            }
-            return batch;
         }
 
         /// <summary>

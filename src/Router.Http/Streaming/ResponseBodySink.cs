@@ -6,7 +6,7 @@ using Akka.Streams.Stage;
 namespace Router.Http.Streaming;
 
 /// <summary>
-/// The end of a streamed answer: writes each batch to the client's response body and flushes it. A
+/// The end of a streamed answer: writes each batch's frames to the client's response body and flushes them. A
 /// flush the socket takes at once asks for the next batch straight away (no hop through the stage's
 /// actor); one that must wait (a slow client) comes back through an async callback, and until then
 /// nothing more is asked from the upstream (backpressure). The materialized task ends when the last
@@ -14,11 +14,11 @@ namespace Router.Http.Streaming;
 /// (the upstream is cancelled then). The response of this materialization comes in its attributes
 /// (ResponseStream.Inputs): the graph is fused once.
 /// </summary>
-public sealed class ResponseBodySink : GraphStageWithMaterializedValue<SinkShape<ReadOnlyMemory<byte>>, Task>
+public sealed class ResponseBodySink : GraphStageWithMaterializedValue<SinkShape<IReadOnlyList<ReadOnlyMemory<byte>>>, Task>
 {
-    private readonly Inlet<ReadOnlyMemory<byte>> _in = new("response.in");
+    private readonly Inlet<IReadOnlyList<ReadOnlyMemory<byte>>> _in = new("response.in");
 
-    public override SinkShape<ReadOnlyMemory<byte>> Shape => new(_in);
+    public override SinkShape<IReadOnlyList<ReadOnlyMemory<byte>>> Shape => new(_in);
 
     public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
@@ -56,7 +56,8 @@ public sealed class ResponseBodySink : GraphStageWithMaterializedValue<SinkShape
             ValueTask<FlushResult> flush;
             try
             {
-                _writer.Write(batch.Span);
+                for (var i = 0; i < batch.Count; i++)
+                    _writer.Write(batch[i].Span);
                 flush = _writer.FlushAsync(_clientAborted);
             }
             catch (Exception e)
