@@ -138,7 +138,10 @@ public static class RouterHost
         foreach (var category in RouterLogFile.QuietCategories)
             logging.AddFilter(category, LogLevel.Warning);
         // ASP.NET's own per-request lines: the request log (RequestLog) says more. Off, the host makes no
-        // Activity and no log scope per request (it makes them whenever this logger is enabled).
+        // Activity and no log scope per request (it makes them whenever this logger is enabled). Serilog's
+        // provider comes with a rule of its own that lets every category through (its own levels decide), and
+        // a provider's rule outranks any rule for all providers: it needs this one too.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        logging.AddFilter<Serilog.Extensions.Logging.SerilogLoggerProvider>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 }
