@@ -144,7 +144,9 @@ public static class StreamPipeline
             // would make the rest allocate theirs, long-lived garbage that the GC then promotes. The buffer is rented to take
             // what has arrived and goes back at once. (A stream that cannot wait on a zero-byte read answers it with 0 at once,
             // and its read below waits as before.)
+#pragma warning disable CA2022 // a zero-byte read reads nothing: it only waits
             await body.ReadAsync(Memory<byte>.Empty, cancellationToken);
+#pragma warning restore CA2022
             var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
             byte[] chunk;
             try
