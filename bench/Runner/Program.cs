@@ -46,7 +46,18 @@ try
         results.Soaks.Sort((a, b) => b.Streams.CompareTo(a.Streams));
     }
     else if (opts.VersusOnly)
-        results.Versus = await VersusYarp.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
+    {
+        var versus = await VersusYarp.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
+        if (opts.RouterEnv.Count > 0)
+        {
+            // An experiment with a runtime knob: printed, and the recorded run of the router as it ships is kept.
+            var sb = new System.Text.StringBuilder();
+            VersusYarp.Append(sb, versus);
+            Console.WriteLine(sb);
+            return exit;
+        }
+        results.Versus = versus;
+    }
     else if (opts.OpenLoopOnly)
         results.OpenLoop = await OpenLoopRun.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
     else if (opts.AccountsOnly)
@@ -98,7 +109,8 @@ namespace Bench
         public bool VersusOnly;
         public int VersusRounds = 10;
         public int[] VersusLevels = [64, 512];
-        /// <summary>--router-env NAME=VALUE (repeatable): set in the router's environment by --versus-yarp, to A/B a runtime knob.</summary>
+        /// <summary>--router-env NAME=VALUE (repeatable): set in the router's environment by --versus-yarp, to A/B a runtime knob
+        /// (such a run is printed, not written to results/).</summary>
         public Dictionary<string, string> RouterEnv = new();
         public double Duration = 5, Warmup = 1, Prewarm = 4;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
