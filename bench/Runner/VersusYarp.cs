@@ -147,11 +147,16 @@ static class VersusYarp
         sb.AppendLine("## Router against YARP, alternating rounds").AppendLine();
         sb.AppendLine($"{s.Rounds} rounds per mode and load of {s.DurationS:0.#} s measured each; each round runs the router (openai→openai) and YARP back to back, " +
                       "the first of the pair alternating. Ratio = the median of the rounds' router ÷ YARP; CPU µs per answer = the proxy's user + system time in the measured windows ÷ its answers.").AppendLine();
-        sb.AppendLine("| mode | load | router req/s (mean) | YARP req/s (mean) | ratio (median) | ratio range | router CPU µs/answer | YARP CPU µs/answer | CPU ratio | errors |")
-          .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| mode | load | router req/s (mean) | YARP req/s (mean) | ratio (median) | ratio range | router CPU µs/answer | YARP CPU µs/answer | CPU ratio | router KB/answer | router hand-offs/answer | router GC pause µs/answer | router collections gen0/1/2 | errors |")
+          .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var f in s.Figures)
+        {
+            var n = Math.Max(1, f.RouterOk);
+            var c = f.RouterCounts;
             sb.AppendLine($"| {f.Mode} | closed {f.Concurrency} | {f.RouterRps.Average():0} | {f.YarpRps.Average():0} | {f.MedianRatio:0.00}× | {Range(f)} | " +
-                          $"{Report.F(f.RouterCpuUs, "0")} | {Report.F(f.YarpCpuUs, "0")} | {Report.F(f.RouterCpuUs / f.YarpCpuUs)}× | {f.Errors} |");
+                          $"{Report.F(f.RouterCpuUs, "0")} | {Report.F(f.YarpCpuUs, "0")} | {Report.F(f.RouterCpuUs / f.YarpCpuUs)}× | " +
+                          $"{c.Allocated / 1024 / n:0.0} | {c.WorkItems / n:0.0} | {c.PauseMs * 1000 / n:0.0} | {c.Gen0:0} / {c.Gen1:0} / {c.Gen2:0} | {f.Errors} |");
+        }
         sb.AppendLine();
         foreach (var p in s.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");
         if (s.Problems.Count > 0) sb.AppendLine();

@@ -115,6 +115,14 @@ public static class Daemon
         }
     }
 
+    /// <summary>
+    /// The GC's young-generation budget for the router it starts (32 MB, hexadecimal, as the runtime reads it): with hundreds
+    /// of answers in flight, the default budget (at most 6 MB) makes the GC copy their state on at every collection
+    /// (bench/README.md, "What is left at 512"). The runtime reads it from the environment only, so the launcher sets it;
+    /// a value the caller set is kept.
+    /// </summary>
+    public const string Gen0SizeVariable = "DOTNET_GCgen0size", Gen0Size = "0x2000000";
+
     /// <summary>This same program (apphost, or dotnet + router.dll) running `serve --background`, in its own session.</summary>
     private static ProcessStartInfo LaunchInfo(string configPath)
     {
@@ -134,6 +142,7 @@ public static class Daemon
         };
         if (launcher is not null) info.ArgumentList.Add(host);
         foreach (var a in arguments) info.ArgumentList.Add(a);
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Gen0SizeVariable))) info.Environment[Gen0SizeVariable] = Gen0Size;
         return info;
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Router.Actors.Services;
 using Router.Tests.Fakes;
+using Router.Http.Operations;
 
 using static Router.Tests.Operations.RouterProcess;
 
@@ -24,6 +25,8 @@ public sealed class CommandLineTests
         try
         {
             Assert.True(ProcessSignals.IsAlive(pid));
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Daemon.Gen0SizeVariable)))
+                Assert.Contains($"{Daemon.Gen0SizeVariable}={Daemon.Gen0Size}", File.ReadAllText($"/proc/{pid}/environ").Split('\0'));
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/v1/chat/completions", Integration.Json.Body("echo-1"))).StatusCode);
 
