@@ -60,8 +60,11 @@ public sealed class RelayFailureTests
         await WorkersJoinedAsync(router, 1);
 
         var response = await router.Http.PostAsync("/v1/chat/completions", ChatBody());
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var text = await response.Content.ReadAsStringAsync();
+        // On failure, the message shows the answer and any exception the router logged.
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
+            $"{(int)response.StatusCode} {text}\n" + string.Join("\n", router.Log.Lines.Where(l => l.Contains("Exception"))));
+        var error = JsonNode.Parse(text)!;
         Assert.Contains("Invalid JSON payload", error["error"]!["message"]!.GetValue<string>());
     }
 
