@@ -60,11 +60,8 @@ static class OpenLoopRun
         await Procs.WaitReady(fake, fakeUrl + "stats", s => s == 200, TimeSpan.FromSeconds(30));
         var relay = Children.Start("tcp-relay", "dotnet", [env.YarpDll, "--tcp-relay", "--port", RelayPort.ToString(), "--upstream", fakeUrl], cpu: 1);
         await Procs.WaitReady(relay, $"http://127.0.0.1:{RelayPort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
-        var yarp = Children.Start("yarp", "dotnet", [env.YarpDll, "--port", LoadRun.YarpPort.ToString(), "--upstream", fakeUrl], cpu: 1);
-        await Procs.WaitReady(yarp, $"http://127.0.0.1:{LoadRun.YarpPort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
-        var authDir = Path.Combine(Path.GetTempPath(), "router-bench-auth-" + Guid.NewGuid().ToString("N")[..8]);
-        var router = Children.Start("router", "dotnet", [env.RouterDll, "--config", Procs.WriteRouterConfig(cache, LoadRun.RouterPort, LoadRun.FakePort, authDir)], cpu: 1);
-        await Procs.WaitReady(router, $"http://127.0.0.1:{LoadRun.RouterPort}/v1/health", s => s == 200, TimeSpan.FromSeconds(60));
+        var yarp = await Procs.StartYarp(env);
+        var (router, authDir) = await Procs.StartRouter(env, cache);
         try
         {
             var targets = new List<(Target T, Child? Proc)>
@@ -144,11 +141,7 @@ static class OpenLoopRun
     /// <summary>Medians over the rounds; a round's added latency is against the direct run of the same round.</summary>
     private static OpenLoopFigures Summarize(string key, string mode, List<(RunResult R, double? Wakes, double? Cpu)> mine, List<(RunResult R, double? Wakes, double? Cpu)> direct)
     {
-        static double? Median(IEnumerable<double?> xs)
-        {
-            var v = xs.Where(x => x is not null).Select(x => x!.Value).OrderBy(x => x).ToList();
-            return v.Count == 0 ? null : v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-        }
+        static double? Median(IEnumerable<double?> xs) => Stats.Median(xs.OfType<double>());
         var pairs = mine.Zip(direct).ToList();
         return new OpenLoopFigures
         {

@@ -314,6 +314,23 @@ namespace Bench
             catch (AggregateException) { /* refused: free */ }
         }
 
+        /// <summary>YARP on the load run's port, in front of the fake on its port, pinned to the proxies' core, ready.</summary>
+        public static async Task<Child> StartYarp(BuiltEnv env)
+        {
+            var yarp = Children.Start("yarp", "dotnet", [env.YarpDll, "--port", LoadRun.YarpPort.ToString(), "--upstream", $"http://127.0.0.1:{LoadRun.FakePort}/"], cpu: 1);
+            await WaitReady(yarp, $"http://127.0.0.1:{LoadRun.YarpPort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
+            return yarp;
+        }
+
+        /// <summary>The router on the load run's port with the load run's config (its auth dir fresh), pinned to the proxies' core, ready.</summary>
+        public static async Task<(Child Router, string AuthDir)> StartRouter(BuiltEnv env, string cache, IDictionary<string, string>? environment = null)
+        {
+            var authDir = Path.Combine(Path.GetTempPath(), "router-bench-auth-" + Guid.NewGuid().ToString("N")[..8]);
+            var router = Children.Start("router", "dotnet", [env.RouterDll, "--config", WriteRouterConfig(cache, LoadRun.RouterPort, LoadRun.FakePort, authDir)], cpu: 1, env: environment);
+            await WaitReady(router, $"http://127.0.0.1:{LoadRun.RouterPort}/v1/health", s => s == 200, TimeSpan.FromSeconds(60));
+            return (router, authDir);
+        }
+
         /// <summary>Polls URL until ok(status); returns ms from the child's start, or throws with the child's last output.</summary>
         public static async Task<double> WaitReady(Child c, string url, Func<int, bool> ok, TimeSpan timeout, int pollMs = 10)
         {

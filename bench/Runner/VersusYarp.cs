@@ -17,13 +17,21 @@ sealed class VersusFigures
     /// <summary>The router's own counters over the measured windows (their share of each run).</summary>
     public RouterRuntime RouterCounts { get; set; }
 
-    /// <summary>The median of the rounds' router ÷ YARP ratios: each ratio is of two runs seconds apart, so the machine's drift
-    /// over minutes cancels in it, and one disturbed round cannot move the median.</summary>
-    public double MedianRatio => RouterRps.Zip(YarpRps, (r, y) => y > 0 ? r / y : 0).Order().ToList() is { Count: > 0 } l
-        ? (l.Count % 2 == 1 ? l[l.Count / 2] : (l[l.Count / 2 - 1] + l[l.Count / 2]) / 2) : 0;
+    /// <summary>Each round's router ÷ YARP ratio.</summary>
+    public IEnumerable<double> Ratios() => RouterRps.Zip(YarpRps, (r, y) => y > 0 ? r / y : 0);
+
+    /// <summary>The median of the rounds' ratios: each ratio is of two runs seconds apart, so the machine's drift over
+    /// minutes cancels in it, and one disturbed round cannot move the median.</summary>
+    public double MedianRatio => Stats.Median(Ratios()) ?? 0;
 
     public double? RouterCpuUs => RouterOk > 0 ? RouterCpuSeconds * 1e6 / RouterOk : null;
     public double? YarpCpuUs => YarpOk > 0 ? YarpCpuSeconds * 1e6 / YarpOk : null;
+
+    // The router's own counters per answer.
+    private double Answers => Math.Max(1, RouterOk);
+    public double RouterKbPerAnswer => RouterCounts.Allocated / 1024 / Answers;
+    public double RouterHandOffsPerAnswer => RouterCounts.WorkItems / Answers;
+    public double RouterGcPauseUsPerAnswer => RouterCounts.PauseMs * 1000 / Answers;
 }
 
 sealed class VersusSection
@@ -58,14 +66,10 @@ static class VersusYarp
         };
         foreach (var (port, what) in new[] { (LoadRun.FakePort, "fake upstream"), (LoadRun.YarpPort, "YARP"), (LoadRun.RouterPort, "router") })
             Procs.EnsureFree(port, what);
-        var fakeUrl = $"http://127.0.0.1:{LoadRun.FakePort}/";
         var fake = Procs.StartFake(env, LoadRun.FakePort, o.Chunks, 0);
-        await Procs.WaitReady(fake, fakeUrl + "stats", s => s == 200, TimeSpan.FromSeconds(30));
-        var yarp = Children.Start("yarp", "dotnet", [env.YarpDll, "--port", LoadRun.YarpPort.ToString(), "--upstream", fakeUrl], cpu: 1);
-        await Procs.WaitReady(yarp, $"http://127.0.0.1:{LoadRun.YarpPort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
-        var authDir = Path.Combine(Path.GetTempPath(), "router-bench-auth-" + Guid.NewGuid().ToString("N")[..8]);
-        var router = Children.Start("router", "dotnet", [env.RouterDll, "--config", Procs.WriteRouterConfig(cache, LoadRun.RouterPort, LoadRun.FakePort, authDir)], cpu: 1, env: o.RouterEnv);
-        await Procs.WaitReady(router, $"http://127.0.0.1:{LoadRun.RouterPort}/v1/health", s => s == 200, TimeSpan.FromSeconds(60));
+        await Procs.WaitReady(fake, $"http://127.0.0.1:{LoadRun.FakePort}/stats", s => s == 200, TimeSpan.FromSeconds(30));
+        var yarp = await Procs.StartYarp(env);
+        var (router, authDir) = await Procs.StartRouter(env, cache, o.RouterEnv);
         try
         {
             var pair = new[] { (T: LoadRun.RouterOpenAi, Proc: router), (T: LoadRun.Yarp, Proc: yarp) };
@@ -91,19 +95,21 @@ static class VersusYarp
                             var countsBefore = proc == router ? await RouterRuntime.Read(LoadRun.RouterPort) : default;
                             var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
                             var cpu = (Native.CpuSeconds(proc.Pid) - cpuBefore) * share;
-                            if (proc == router) f.RouterCounts += (await RouterRuntime.Read(LoadRun.RouterPort) - countsBefore) * share;
                             f.Errors += r.Errors;
-                            if (proc == router) { f.RouterRps.Add(r.Rps); f.RouterCpuSeconds += cpu; f.RouterOk += r.Ok; }
+                            if (proc == router)
+                            {
+                                f.RouterCounts += (await RouterRuntime.Read(LoadRun.RouterPort) - countsBefore) * share;
+                                f.RouterRps.Add(r.Rps); f.RouterCpuSeconds += cpu; f.RouterOk += r.Ok;
+                            }
                             else { f.YarpRps.Add(r.Rps); f.YarpCpuSeconds += cpu; f.YarpOk += r.Ok; }
                             if (r.FirstError is not null) sec.Problems.Add($"{t.Key} {f.Mode} c{conc} round {round + 1}: {r.Errors} errors; first: {r.FirstError}");
                             await Task.Delay(300);
                         }
-                        Console.WriteLine($"{f.Mode,-6} c{conc,-4} round {round + 1,2}: router {f.RouterRps[^1],7:0} yarp {f.YarpRps[^1],7:0} = {f.RouterRps[^1] / f.YarpRps[^1]:0.00}×");
+                        Console.WriteLine($"{f.Mode,-6} c{conc,-4} round {round + 1,2}: router {f.RouterRps[^1],7:0} yarp {f.YarpRps[^1],7:0} = {f.Ratios().Last():0.00}×");
                     }
                     sec.Figures.Add(f);
-                    var n = Math.Max(1, f.RouterOk);
                     Console.WriteLine($"{f.Mode,-6} c{conc,-4} median {f.MedianRatio:0.00}×; CPU per answer router {f.RouterCpuUs:0} µs, YARP {f.YarpCpuUs:0} µs; router per answer: "
-                        + $"{f.RouterCounts.Allocated / 1024 / n:0.0} KB, {f.RouterCounts.WorkItems / n:0.0} hand-offs, GC pause {f.RouterCounts.PauseMs * 1000 / n:0.0} µs; "
+                        + $"{f.RouterKbPerAnswer:0.0} KB, {f.RouterHandOffsPerAnswer:0.0} hand-offs, GC pause {f.RouterGcPauseUsPerAnswer:0.0} µs; "
                         + $"collections gen0 {f.RouterCounts.Gen0:0} gen1 {f.RouterCounts.Gen1:0} gen2 {f.RouterCounts.Gen2:0}");
                 }
             sec.Problems.AddRange(LoadRun.LogProblems(router));
@@ -135,11 +141,7 @@ static class VersusYarp
         }
     }
 
-    private static string Range(VersusFigures f)
-    {
-        var ratios = f.RouterRps.Zip(f.YarpRps, (r, y) => r / y).ToList();
-        return $"{ratios.Min():0.00}–{ratios.Max():0.00}";
-    }
+    private static string Range(VersusFigures f) => $"{f.Ratios().Min():0.00}–{f.Ratios().Max():0.00}";
 
     public static void Append(StringBuilder sb, VersusSection? s)
     {
@@ -150,13 +152,10 @@ static class VersusYarp
         sb.AppendLine("| mode | load | router req/s (mean) | YARP req/s (mean) | ratio (median) | ratio range | router CPU µs/answer | YARP CPU µs/answer | CPU ratio | router KB/answer | router hand-offs/answer | router GC pause µs/answer | router collections gen0/1/2 | errors |")
           .AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var f in s.Figures)
-        {
-            var n = Math.Max(1, f.RouterOk);
-            var c = f.RouterCounts;
             sb.AppendLine($"| {f.Mode} | closed {f.Concurrency} | {f.RouterRps.Average():0} | {f.YarpRps.Average():0} | {f.MedianRatio:0.00}× | {Range(f)} | " +
                           $"{Report.F(f.RouterCpuUs, "0")} | {Report.F(f.YarpCpuUs, "0")} | {Report.F(f.RouterCpuUs / f.YarpCpuUs)}× | " +
-                          $"{c.Allocated / 1024 / n:0.0} | {c.WorkItems / n:0.0} | {c.PauseMs * 1000 / n:0.0} | {c.Gen0:0} / {c.Gen1:0} / {c.Gen2:0} | {f.Errors} |");
-        }
+                          $"{f.RouterKbPerAnswer:0.0} | {f.RouterHandOffsPerAnswer:0.0} | {f.RouterGcPauseUsPerAnswer:0.0} | " +
+                          $"{f.RouterCounts.Gen0:0} / {f.RouterCounts.Gen1:0} / {f.RouterCounts.Gen2:0} | {f.Errors} |");
         sb.AppendLine();
         foreach (var p in s.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");
         if (s.Problems.Count > 0) sb.AppendLine();
