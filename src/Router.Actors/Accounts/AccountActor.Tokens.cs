@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Router.Actors.Telemetry;
@@ -23,6 +24,7 @@ public sealed partial class AccountActor
 
     protected override void OnReplaySuccess()
     {
+        _log.Debug("Account {0}: recovered in {1:0} ms", _spec.Name, Stopwatch.GetElapsedTime(_createdAt).TotalMilliseconds);
         if (ServeAsFailed()) return;
         // A session from config (ctonew's clerk.cookie) seeds an account that never stored its own.
         if (_spec.Tokens is not null && _state.Credential is null && !_state.IsSignedOut && _spec.Credential.Length > 0)

@@ -30,6 +30,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private bool _countersDirty;
     // Starts at the clock's ticks so versions keep growing across incarnations of the actor.
     private long _version = DateTime.UtcNow.Ticks;
+    private readonly long _createdAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;

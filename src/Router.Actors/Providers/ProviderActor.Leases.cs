@@ -9,8 +9,9 @@ namespace Router.Actors.Providers;
 /// wait) goes to the best account by Tell with the provider's own correlation id; a denial moves it
 /// to the next account; an account that defers (token renewal) or has not answered within
 /// AccountAnswersWithin does not hold the request alone: the next account is asked too and the first
-/// grant wins. The requester gets exactly one answer; any grant nobody waits for goes straight back
-/// to its account. Outcomes (CallFinished) go to the account by Tell; its judgement (OutcomeRecorded)
+/// grant wins. An account that stays silent is asked again every AskAgainEvery while the request
+/// waits (a message between nodes can be lost, e.g. to a node that has just restarted). The requester
+/// gets exactly one answer; any grant nobody waits for goes straight back to its account. Outcomes (CallFinished) go to the account by Tell; its judgement (OutcomeRecorded)
 /// restores the account in the broker.
 /// </summary>
 public sealed partial class ProviderActor
@@ -21,6 +22,8 @@ public sealed partial class ProviderActor
     private static readonly TimeSpan JudgementWait = TimeSpan.FromSeconds(3);
     // An account answers a lease request at once (or says it waits for its token): after this, the next account is asked too.
     private static readonly TimeSpan AccountAnswersWithin = TimeSpan.FromSeconds(1);
+    // A silent account (not one that said it waits for its token) is asked again this often until the request's time is up.
+    private static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(2);
     // Lease requests sent to accounts and not answered yet, by this actor's own correlation id.
     private readonly Dictionary<long, Asking> _asking = new();
     private long _lastAsk;
@@ -101,22 +104,37 @@ public sealed partial class ProviderActor
     /// <summary>The account waits for its token renewal before it can answer: ask the next one meanwhile.</summary>
     private void OnDeferred(LeaseDeferred deferred)
     {
-        if (_asking.TryGetValue(deferred.CorrelationId, out var asking))
-            MoveOn(deferred.CorrelationId, asking);
+        if (!_asking.TryGetValue(deferred.CorrelationId, out var asking)) return;
+        asking.Deferred = true;
+        MoveOn(deferred.CorrelationId, asking);
     }
 
     /// <summary>
     /// An account that has not answered soon is not waited for alone: the next account is asked too,
     /// while the first may still grant until the request's time is up (the first grant wins; any later
-    /// one goes straight back).
+    /// one goes straight back). While it stays silent it is asked again under the same id: the request
+    /// or its answer may have been lost between nodes, and a second grant for one ask goes back too.
     /// </summary>
     private void OnSilent(AccountSilent silent)
     {
         if (!_asking.TryGetValue(silent.Ask, out var asking)) return;
-        if (!asking.MovedOn && asking.Wanted.Until > DateTime.UtcNow)
+        var left = asking.Wanted.Until - DateTime.UtcNow;
+        if (left > TimeSpan.Zero && !asking.Wanted.Answered)
         {
-            _log.Warning("Provider {0}: account {1} has not answered a lease request yet; asking the next one too", _name, _view.GetValueOrDefault(asking.EntityId)?.Name ?? asking.EntityId);
-            MoveOn(silent.Ask, asking);
+            if (!asking.MovedOn)
+            {
+                _log.Warning("Provider {0}: account {1} has not answered a lease request yet; asking the next one too", _name, _view.GetValueOrDefault(asking.EntityId)?.Name ?? asking.EntityId);
+                MoveOn(silent.Ask, asking);
+            }
+            else
+            {
+                if (!asking.Deferred)
+                {
+                    _log.Debug("Provider {0}: asking account {1} again", _name, asking.EntityId);
+                    _accounts.Tell(new AcquireLease(asking.EntityId, silent.Ask, new DateTimeOffset(asking.Wanted.Until, TimeSpan.Zero)));
+                }
+                LookAgainLater(silent.Ask, asking);
+            }
             return;
         }
         Settle(silent.Ask);
@@ -127,9 +145,19 @@ public sealed partial class ProviderActor
     {
         if (asking.MovedOn) return;
         asking.MovedOn = true;
-        var left = asking.Wanted.Until - DateTime.UtcNow;
-        Timers.StartSingleTimer(AskKey(ask), new AccountSilent(ask), left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        LookAgainLater(ask, asking);
         TryNext(asking.Wanted);
+    }
+
+    /// <summary>
+    /// Looks at an ask that has moved on again when the request's time is up, or (a silent account, which
+    /// is asked again then) after AskAgainEvery if that comes first.
+    /// </summary>
+    private void LookAgainLater(long ask, Asking asking)
+    {
+        var left = asking.Wanted.Until - DateTime.UtcNow;
+        if (left < TimeSpan.Zero) left = TimeSpan.Zero;
+        Timers.StartSingleTimer(AskKey(ask), new AccountSilent(ask), asking.Deferred || left < AskAgainEvery ? left : AskAgainEvery);
     }
 
     private static void Answer(Wanted wanted, NoAccountAvailable none)
@@ -189,6 +217,8 @@ public sealed partial class ProviderActor
         public string EntityId { get; } = entityId;
         public Wanted Wanted { get; } = wanted;
         public bool MovedOn { get; set; }
+        // The account said it waits for its token: it will answer, and is not asked again.
+        public bool Deferred { get; set; }
     }
 
     private sealed record AccountSilent(long Ask);

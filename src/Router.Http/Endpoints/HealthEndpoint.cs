@@ -12,7 +12,9 @@ namespace Router.Http.Endpoints;
 /// <summary>
 /// GET /v1/health: {"router":"healthy","providers":{NAME: health},"cluster":{...}} — no key needed,
 /// no secrets. A cluster node that is not (yet, or any more) an Up member answers 503 with the same
-/// shape and "router":"not-in-cluster": a load balancer sends it nothing until it has joined.
+/// shape and "router":"not-in-cluster"; an Up member whose shard regions have not registered yet (it
+/// cannot locate accounts) answers 503 with "router":"not-ready": a load balancer sends it nothing
+/// until it can serve.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -21,7 +23,7 @@ public static class HealthEndpoint
     public static void Map(WebApplication app) =>
         app.MapGet("/v1/health", async (HttpContext context, IRequiredActor<RoutingActor> routing, ActorSystem system, RouterConfig config) =>
         {
-            var cluster = ClusterView.Of(system, config.Cluster.Enabled);
+            var cluster = await ClusterView.Of(system, config.Cluster.Enabled).WithShardingAsync(system, AskTimeout);
             var catalog = await routing.ActorRef.Ask<ProviderCatalog>(GetProviders.Instance, AskTimeout, context.RequestAborted);
             var statuses = await Task.WhenAll(catalog.All.Select(p => p.StatusAsync(AskTimeout)));
             var providers = new JsonObject();
@@ -29,7 +31,7 @@ public static class HealthEndpoint
                 providers[status.Provider] = status.Health;
             var body = new JsonObject
             {
-                ["router"] = cluster.Ready ? "healthy" : "not-in-cluster",
+                ["router"] = cluster.Ready ? "healthy" : cluster.WaitingFor.Count > 0 ? "not-ready" : "not-in-cluster",
                 ["providers"] = providers,
                 ["cluster"] = cluster.ToJson(),
             };

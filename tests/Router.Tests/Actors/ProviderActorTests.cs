@@ -20,6 +20,39 @@ public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
         }
     }
 
+    /// <summary>
+    /// A region between nodes that loses (null delay) or holds back the first lease request for each account,
+    /// as a message to or from a node that has just restarted can be lost or late. It passes the account's
+    /// answer to a held-back request on, and tells what it was when asked (LateAnswer).
+    /// </summary>
+    private sealed class UnreliableRegion : ReceiveActor
+    {
+        public sealed record LateAnswer;
+        private sealed record Release(AcquireLease Request, IActorRef ReplyTo);
+
+        public UnreliableRegion(IEnumerable<AccountSpec> specs, TimeSpan? firstDelay)
+        {
+            var children = specs.ToDictionary(s => s.EntityId, s => Context.ActorOf(Props.Create(() => new AccountActor(s, TimeSpan.FromMinutes(5), null))));
+            var held = new HashSet<string>();
+            IActorRef? replyTo = null;
+            object? lateAnswer = null;
+            Receive<AcquireLease>(a => !held.Contains(a.EntityId), a =>
+            {
+                held.Add(a.EntityId);
+                if (firstDelay is { } delay) Context.System.Scheduler.ScheduleTellOnce(delay, Self, new Release(a, Sender), Self);
+            });
+            Receive<Release>(r =>
+            {
+                replyTo = r.ReplyTo;
+                children[r.Request.EntityId].Tell(r.Request, Self);
+            });
+            Receive<LeaseGranted>(g => { lateAnswer = g; replyTo!.Tell(g); });
+            Receive<LeaseDenied>(d => { lateAnswer = d; replyTo!.Tell(d); });
+            Receive<LateAnswer>(_ => Sender.Tell(lateAnswer?.GetType().Name ?? "none"));
+            Receive<IAccountCommand>(c => children[c.EntityId].Forward(c));
+        }
+    }
+
     private static List<AccountSpec> Specs(string provider, int count, int maxInFlight = 0) =>
         Enumerable.Range(1, count).Select(i => new AccountSpec(provider, i, $"key-{provider}-{i}", maxInFlight, TimeSpan.FromSeconds(30))).ToList();
 
@@ -154,5 +187,41 @@ public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
         }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200));
         provider.Tell(GetProviderStatus.Instance);
         Assert.Equal(ProviderHealth.Healthy, ExpectMsg<ProviderStatus>().Health);
+    }
+
+    [Fact]
+    public void A_lease_request_lost_on_the_way_is_asked_again_within_the_wait()
+    {
+        var specs = Specs("lossy", 1);
+        var region = Sys.ActorOf(Props.Create(() => new UnreliableRegion(specs, null)));
+        var provider = Sys.ActorOf(ProviderActor.Props("lossy", specs, region));
+
+        // The only account never hears the first request: it is asked again before the 5 s wait is up.
+        provider.Tell(new RequestLease(new HashSet<string>(), Within: TimeSpan.FromSeconds(5)));
+        Assert.Equal(specs[0].EntityId, ExpectMsg<LeaseGranted>(TimeSpan.FromSeconds(5)).Lease.EntityId);
+    }
+
+    [Fact]
+    public void When_both_a_late_request_and_its_repeat_are_granted_the_second_lease_goes_back()
+    {
+        var specs = Specs("late", 1);
+        var region = Sys.ActorOf(Props.Create(() => new UnreliableRegion(specs, TimeSpan.FromSeconds(4))));
+        var provider = Sys.ActorOf(ProviderActor.Props("late", specs, region));
+
+        provider.Tell(new RequestLease(new HashSet<string>(), Within: TimeSpan.FromSeconds(8)));
+        var lease = ExpectMsg<LeaseGranted>(TimeSpan.FromSeconds(8)).Lease;
+
+        // The held-back request reaches the account after the repeat was granted, and is granted too: that
+        // second lease goes back, so the account ends with the one lease the requester holds.
+        AwaitAssert(() =>
+        {
+            region.Tell(new UnreliableRegion.LateAnswer());
+            Assert.Equal(nameof(LeaseGranted), ExpectMsg<string>());
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+        AwaitAssert(() =>
+        {
+            region.Tell(new GetAccountStatus(lease.EntityId));
+            Assert.Equal(1, ExpectMsg<AccountSnapshot>().InFlight);
+        }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
     }
 }

@@ -35,10 +35,7 @@ public sealed class ClusterFailureTests(ClusterEnvironment env, ITestOutputHelpe
             leaders.Add((await node.HealthAsync()).Body!["cluster"]!["leader"]?.GetValue<string>());
         Assert.Single(leaders);
         foreach (var node in cluster.Nodes)
-        {
-            var (status, detail) = await ClusterLoad.SendAsync(node, Model);
-            Assert.True(status == HttpStatusCode.OK, $"{node.Name}: {status} {detail}");
-        }
+            await cluster.AssertServesAsync(node, Model);
         foreach (var node in cluster.Nodes)
         {
             Assert.DoesNotContain("23505", node.Output);
@@ -130,10 +127,7 @@ public sealed class ClusterFailureTests(ClusterEnvironment env, ITestOutputHelpe
         Assert.NotEqual(0, minority.ExitCode);
         Assert.Contains("was removed from the cluster", minority.Output);
         foreach (var node in majority)
-        {
-            var (status, detail) = await ClusterLoad.SendAsync(node, Model);
-            Assert.True(status == HttpStatusCode.OK, $"{node.Name}: {status} {detail}");
-        }
+            await cluster.AssertServesAsync(node, Model);
 
         await cluster.Network.RestoreAsync(minority.Net);
         minority.Start();

@@ -46,10 +46,7 @@ public sealed class ClusterRestartTests(ClusterEnvironment env, ITestOutputHelpe
         await cluster.WaitAsync(async () => await CoolingDownEverywhereAsync(cluster), "the cooldown after the restart on every node", TimeSpan.FromSeconds(60));
         foreach (var node in cluster.Nodes)
             for (var i = 0; i < 4; i++)
-            {
-                var (status, detail) = await ClusterLoad.SendAsync(node, "gpt-4o");
-                Assert.True(status == HttpStatusCode.OK, $"{node.Name}: {status} {detail}");
-            }
+                await cluster.AssertServesAsync(node, "gpt-4o");
         Assert.Equal(callsBefore, resting);
 
         var statusRun = await RouterProcess.RunAsync(cluster.Nodes[1].Dir, "status", "--json", "--config", Path.Combine(cluster.Nodes[1].Dir, "config.unified.yaml"));

@@ -109,6 +109,15 @@ public sealed class RouterCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends one chat request to <paramref name="node"/>; fails with every node's last output unless it answers 200.</summary>
+    public async Task AssertServesAsync(ClusterNode node, string model)
+    {
+        var (status, detail) = await ClusterLoad.SendAsync(node, model);
+        if (status == HttpStatusCode.OK) return;
+        DumpLogs(80);
+        throw new Xunit.Sdk.XunitException($"{node.Name}: {status} {detail}");
+    }
+
     /// <summary>The tail of every node's output into the test output (for a failure's story).</summary>
     public void DumpLogs(int lines = 40)
     {

@@ -7,10 +7,14 @@ namespace Router.Actors.Hosting.Cluster;
 
 /// <summary>
 /// What this node knows of the cluster, for /v1/health and `status`: its own address and status,
-/// every member with status and reachability, the leader. A node is ready once it is Up.
+/// every member with status and reachability, the leader. A node is ready once it is Up and (see
+/// <see cref="WithShardingAsync"/>) its shard regions have registered.
 /// </summary>
 public sealed record ClusterView(bool Enabled, string Self, string Status, bool Ready, string? Leader, IReadOnlyList<ClusterView.Member> Members)
 {
+    /// <summary>Shard regions that have not registered with their coordinator yet (a cluster node is not ready until none is left).</summary>
+    public IReadOnlyList<string> WaitingFor { get; init; } = [];
+
     public sealed record Member(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
 
     public static ClusterView Of(ActorSystem system, bool enabled)
@@ -27,6 +31,17 @@ public sealed record ClusterView(bool Enabled, string Self, string Status, bool 
         // A cluster of one is ready at once: its own join takes a moment and nothing waits on it.
         var ready = !enabled || (joined && self.Status == MemberStatus.Up);
         return new ClusterView(enabled, cluster.SelfAddress.ToString(), status, ready, state.Leader?.ToString(), members);
+    }
+
+    /// <summary>
+    /// An Up cluster node is ready only once its account and roster regions have registered: before that a
+    /// request to it waits for accounts it cannot locate, and a load balancer had better send it elsewhere.
+    /// </summary>
+    public async Task<ClusterView> WithShardingAsync(ActorSystem system, TimeSpan within)
+    {
+        if (!Enabled || !Ready) return this;
+        var waiting = await ShardingReadiness.WaitingForAsync(system, within);
+        return waiting.Count == 0 ? this : this with { Ready = false, WaitingFor = waiting };
     }
 
     public JsonObject ToJson()
@@ -46,6 +61,7 @@ public sealed record ClusterView(bool Enabled, string Self, string Status, bool 
             ["self"] = Self,
             ["status"] = Status,
             ["ready"] = Ready,
+            ["waiting_for"] = new JsonArray(WaitingFor.Select(r => (JsonNode)r).ToArray()),
             ["leader"] = Leader,
             ["members"] = members,
         };
