@@ -51,7 +51,7 @@ public static class ManagementEndpoints
                 ["version"] = typeof(ManagementEndpoints).Assembly.GetName().Version?.ToString(),
             },
             ["providers"] = providers,
-            ["cluster"] = ClusterView.Of(system, config.Cluster.Enabled).ToJson(),
+            ["cluster"] = (await ClusterView.Of(system, config.Cluster.Enabled).WithShardingAsync(system, TimeSpan.FromSeconds(2))).ToJson(),
         });
     }
 

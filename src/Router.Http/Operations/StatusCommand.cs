@@ -44,7 +44,7 @@ public static class StatusCommand
         return 0;
     }
 
-    private static void Render(JsonObject status, Uri address, TextWriter output)
+    internal static void Render(JsonObject status, Uri address, TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
         var router = status["router"]!;
@@ -72,6 +72,8 @@ public static class StatusCommand
         if (status["cluster"] is not JsonObject cluster || cluster["enabled"]?.GetValue<bool>() != true) return;
         var ready = cluster["ready"]?.GetValue<bool>() == true;
         console.MarkupLine($"Cluster: this node {Text(cluster["self"])} is {(ready ? "[green]" : "[red]")}{Text(cluster["status"])}[/]  leader {Text(cluster["leader"])}");
+        if (cluster["waiting_for"] is JsonArray { Count: > 0 } waiting)
+            console.MarkupLine($"  not ready: its {Markup.Escape(string.Join(", ", waiting))} shard regions have not registered with their coordinators yet");
         var members = new Table().AddColumns("member", "status", "reachable");
         foreach (var m in cluster["members"]?.AsArray() ?? [])
             members.AddRow(Text(m!["address"]), Text(m["status"]), m["reachable"]?.GetValue<bool>() == true ? "[green]yes[/]" : "[red]no[/]");
