@@ -23,6 +23,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly TimeSpan _leaseLifetime;
     private readonly Func<DateTimeOffset> _clock;
     private readonly Dictionary<string, LeaseRecord> _leases = new();
+    // The lease ids of the outcomes judged lately, so a report that comes twice counts once.
+    private readonly RecentIds _judged = new(256);
     // The slot count of an account with max_in_flight, shared with this node's LeaseBroker (SlotGate).
     private readonly SlotGate? _gate;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -144,6 +146,12 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void OnOutcome(ReportOutcome report)
     {
+        // A report sent again (its judgement did not reach the provider in time) is judged once.
+        if (!_judged.Add(report.LeaseId))
+        {
+            Sender.Tell(new OutcomeRecorded(report.LeaseId, Snapshot()));
+            return;
+        }
         // A broker lease is not in _leases: its report names the credential it carried.
         LeaseRecord? leased = DropLease(report.LeaseId, out var record) ? record
             : report.CredentialVersion is { } version ? new LeaseRecord(default, version, ActorRefs.Nobody) : null;

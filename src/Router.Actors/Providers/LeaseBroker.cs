@@ -55,7 +55,7 @@ public sealed class LeaseBroker
     }
 
     /// <summary>True for the outcomes that withdraw an account until it has judged them (every failure but the client's own).</summary>
-    public static bool Withdraws(CallOutcome outcome) => outcome.Kind is not (OutcomeKind.Success or OutcomeKind.ClientError or OutcomeKind.Cancelled);
+    public static bool Withdraws(CallOutcome? outcome) => outcome is { Kind: not (OutcomeKind.Success or OutcomeKind.ClientError or OutcomeKind.Cancelled) };
 
     /// <summary>A call on this account failed: the next ones ask the actors until the account has decided what it means.</summary>
     public void Withdraw(string entityId) => _withdrawn.AddOrUpdate(entityId, 1, static (_, n) => n + 1);

@@ -11,8 +11,10 @@ namespace Router.Actors.Providers;
 /// AccountAnswersWithin does not hold the request alone: the next account is asked too and the first
 /// grant wins. An account that stays silent is asked again every AskAgainEvery while the request
 /// waits (a message between nodes can be lost, e.g. to a node that has just restarted). The requester
-/// gets exactly one answer; any grant nobody waits for goes straight back to its account. Outcomes (CallFinished) go to the account by Tell; its judgement (OutcomeRecorded)
-/// restores the account in the broker.
+/// gets exactly one answer; any grant nobody waits for goes straight back to its account. Outcomes
+/// (CallFinished) go to the account by Tell; its judgement of a failure (OutcomeRecorded) restores the
+/// account in the broker, and a failure not judged within JudgementWait is reported once more (the
+/// account counts a report it has already judged only once).
 /// </summary>
 public sealed partial class ProviderActor
 {
@@ -27,8 +29,10 @@ public sealed partial class ProviderActor
     // Lease requests sent to accounts and not answered yet, by this actor's own correlation id.
     private readonly Dictionary<long, Asking> _asking = new();
     private long _lastAsk;
-    // Failed outcomes whose judgement the broker waits for, by lease id (the account's entity id).
-    private readonly Dictionary<string, string> _judging = new();
+    // Failed outcomes whose judgement is awaited, by lease id.
+    private readonly Dictionary<string, Judging> _judging = new();
+    // A failed outcome's report is sent at most this often: again when no judgement came within JudgementWait.
+    private const int ReportSends = 2;
 
     /// <summary>
     /// Asks the best account not asked yet for this request. With none left it answers why — unless
@@ -174,26 +178,50 @@ public sealed partial class ProviderActor
         if (!f.Lease.Local) _outstanding = Math.Max(0, _outstanding - 1);
         if (!f.Lease.Local && _view.TryGetValue(f.Lease.EntityId, out var view))
             _view[f.Lease.EntityId] = view with { InFlight = Math.Max(0, view.InFlight - 1) };
-        _accounts.Tell(new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome, f.Lease.CredentialVersion));
+        var report = new ReportOutcome(f.Lease.EntityId, f.Lease.LeaseId, f.Outcome, f.Lease.CredentialVersion);
+        _accounts.Tell(report);
         if (f.Lease.Local && f.Outcome.Kind == OutcomeKind.Unauthorized) TokenRefused(f.Lease);
-        if (_broker is not null && LeaseBroker.Withdraws(f.Outcome))
+        if (LeaseBroker.Withdraws(f.Outcome))
         {
-            // The requester withdrew the account from the broker; it is restored once the account has judged.
-            _judging[f.Lease.LeaseId] = f.Lease.EntityId;
+            // The account's judgement is awaited: without it in time the report goes again (a message to an account
+            // that is moving to another node can be lost, and with it a cooldown). A requester that withdrew the account
+            // from the broker has it restored once the account has judged.
+            _judging[f.Lease.LeaseId] = new Judging(report);
             Timers.StartSingleTimer(JudgeKey(f.Lease.LeaseId), new JudgementOverdue(f.Lease.LeaseId), JudgementWait);
         }
     }
 
     private static string JudgeKey(string leaseId) => "judge-" + leaseId;
 
+    private void OnJudgementOverdue(JudgementOverdue overdue)
+    {
+        if (!_judging.TryGetValue(overdue.LeaseId, out var judging)) return;
+        if (judging.Sent >= ReportSends)
+        {
+            Judged(overdue.LeaseId, null);
+            return;
+        }
+        _log.Warning("Provider {0}: account {1} has not judged an outcome yet; reporting it again", _name, _view.GetValueOrDefault(judging.Report.EntityId)?.Name ?? judging.Report.EntityId);
+        judging.Sent++;
+        _accounts.Tell(judging.Report);
+        Timers.StartSingleTimer(JudgeKey(overdue.LeaseId), overdue, JudgementWait);
+    }
+
     /// <summary>The account has judged an outcome (or did not in time): the broker may lease it again if the view says so.</summary>
     private void Judged(string leaseId, AccountSnapshot? snapshot)
     {
         if (snapshot is not null) Remember(snapshot);
-        if (!_judging.Remove(leaseId, out var entityId)) return;
+        if (!_judging.Remove(leaseId, out var judging)) return;
         Timers.Cancel(JudgeKey(leaseId));
-        _broker?.Restore(entityId);
+        _broker?.Restore(judging.Report.EntityId);
         PublishReady();
+    }
+
+    /// <summary>A failed outcome reported to its account, and how often the report has been sent.</summary>
+    private sealed class Judging(ReportOutcome report)
+    {
+        public ReportOutcome Report { get; } = report;
+        public int Sent { get; set; } = 1;
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         Receive<OutcomeRecorded>(r => Judged(r.LeaseId, r.Snapshot));
         Receive<AccountLoan>(OnLoan);
         Receive<LoanRefused>(OnLoanRefused);
-        Receive<JudgementOverdue>(o => Judged(o.LeaseId, null));
+        Receive<JudgementOverdue>(OnJudgementOverdue);
         Receive<AccountSnapshot>(Remember);
         Receive<GetProviderStatus>(_ => Sender.Tell(Status()));
         Receive<RefreshView>(_ => RefreshAll());

@@ -45,6 +45,21 @@ public sealed class AccountActorTests() : TestKit(Config)
     }
 
     [Fact]
+    public void An_outcome_reported_twice_is_judged_once()
+    {
+        var spec = Spec();
+        var account = Start(spec);
+
+        var lease = Lease(account, spec);
+        var report = new ReportOutcome(spec.EntityId, lease.LeaseId, new CallOutcome(OutcomeKind.Transient, Detail: "upstream answered 503"));
+        account.Tell(report);
+        Assert.Equal(1, ExpectMsg<OutcomeRecorded>().Snapshot.Counters.Failed);
+        // Sent again because its judgement was late or lost: answered, not counted again.
+        account.Tell(report);
+        Assert.Equal(1, ExpectMsg<OutcomeRecorded>().Snapshot.Counters.Failed);
+    }
+
+    [Fact]
     public void A_429_cools_the_account_down_for_Retry_After_then_it_serves_again()
     {
         var now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");

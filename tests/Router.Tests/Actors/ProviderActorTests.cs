@@ -21,25 +21,27 @@ public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
     }
 
     /// <summary>
-    /// A region between nodes that loses (null delay) or holds back the first lease request for each account,
-    /// as a message to or from a node that has just restarted can be lost or late. It passes the account's
-    /// answer to a held-back request on, and tells what it was when asked (LateAnswer).
+    /// A region between nodes that loses (null delay) or holds back the first message of one kind for each account
+    /// (a lease request unless told otherwise), as a message to or from a node that has just restarted, or to an
+    /// account moving between nodes, can be lost or late. It passes the account's answer to a held-back request
+    /// on, and tells what it was when asked (LateAnswer).
     /// </summary>
     private sealed class UnreliableRegion : ReceiveActor
     {
         public sealed record LateAnswer;
         private sealed record Release(AcquireLease Request, IActorRef ReplyTo);
 
-        public UnreliableRegion(IEnumerable<AccountSpec> specs, TimeSpan? firstDelay)
+        public UnreliableRegion(IEnumerable<AccountSpec> specs, TimeSpan? firstDelay, Type? kind = null)
         {
+            kind ??= typeof(AcquireLease);
             var children = specs.ToDictionary(s => s.EntityId, s => Context.ActorOf(Props.Create(() => new AccountActor(s, TimeSpan.FromMinutes(5), null))));
             var held = new HashSet<string>();
             IActorRef? replyTo = null;
             object? lateAnswer = null;
-            Receive<AcquireLease>(a => !held.Contains(a.EntityId), a =>
+            Receive<IAccountCommand>(c => c.GetType() == kind && !held.Contains(c.EntityId), c =>
             {
-                held.Add(a.EntityId);
-                if (firstDelay is { } delay) Context.System.Scheduler.ScheduleTellOnce(delay, Self, new Release(a, Sender), Self);
+                held.Add(c.EntityId);
+                if (firstDelay is { } delay && c is AcquireLease a) Context.System.Scheduler.ScheduleTellOnce(delay, Self, new Release(a, Sender), Self);
             });
             Receive<Release>(r =>
             {
@@ -223,5 +225,23 @@ public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
             region.Tell(new GetAccountStatus(lease.EntityId));
             Assert.Equal(1, ExpectMsg<AccountSnapshot>().InFlight);
         }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_failed_outcome_whose_report_was_lost_is_reported_again()
+    {
+        var specs = Specs("forgetful", 1);
+        var region = Sys.ActorOf(Props.Create(() => new UnreliableRegion(specs, null, typeof(ReportOutcome))));
+        var provider = Sys.ActorOf(ProviderActor.Props("forgetful", specs, region));
+
+        var lease = Lease(provider);
+        provider.Tell(new CallFinished(lease, new CallOutcome(OutcomeKind.RateLimited, TimeSpan.FromMinutes(10))));
+
+        // The first report never arrives; the provider, not hearing the account's judgement, reports it again.
+        AwaitAssert(() =>
+        {
+            region.Tell(new GetAccountStatus(lease.EntityId));
+            Assert.NotNull(ExpectMsg<AccountSnapshot>().CooldownUntil);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
     }
 }
