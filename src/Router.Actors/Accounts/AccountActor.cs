@@ -32,6 +32,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private bool _countersDirty;
     // Starts at the clock's ticks so versions keep growing across incarnations of the actor.
     private long _version = DateTime.UtcNow.Ticks;
+    // When this incarnation began: the debug log says how long its recovery took (on a failover, the wait of the requests that reach it).
     private readonly long _createdAt = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public override string PersistenceId { get; }
