@@ -60,14 +60,14 @@ public static class AkkaSetup
                 // Seed nodes are joined by ClusterJoin, not by Akka at start-up (it decides who may form a cluster).
                 .WithClustering(new ClusterOptions { SeedNodes = [] })
                 .WithShardRegion<AccountRegion>(
-                    "account",
+                    AccountRegion.Name,
                     entityId => directory.Find(entityId) is { } spec
                         ? AccountActor.PropsFor(spec, leaseLifetime)
                         : Props.Empty,
                     new AccountMessageExtractor(),
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                 .WithShardRegion<RosterRegion>(
-                    "roster",
+                    RosterRegion.Name,
                     provider => Props.Create(() => new RosterActor(provider)),
                     new RosterMessageExtractor(),
                     new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })

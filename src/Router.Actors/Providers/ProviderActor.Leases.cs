@@ -68,11 +68,16 @@ public sealed partial class ProviderActor
         _asking[ask] = new Asking(choice.EntityId, wanted);
         wanted.Asked.Add(choice.EntityId);
         wanted.Open++;
-        _accounts.Tell(new AcquireLease(choice.EntityId, ask, new DateTimeOffset(wanted.Until, TimeSpan.Zero)));
+        SendAsk(ask, choice.EntityId, wanted);
         Timers.StartSingleTimer(AskKey(ask), new AccountSilent(ask), within < AccountAnswersWithin ? within : AccountAnswersWithin);
     }
 
     private static string AskKey(long ask) => "ask-" + ask;
+
+    private void SendAsk(long ask, string entityId, Wanted wanted) =>
+        _accounts.Tell(new AcquireLease(entityId, ask, new DateTimeOffset(wanted.Until, TimeSpan.Zero)));
+
+    private string AccountName(string entityId) => _view.GetValueOrDefault(entityId)?.Name ?? entityId;
 
     /// <summary>The account this ask went to has answered (or its time is up): no longer pending.</summary>
     private Asking? Settle(long ask)
@@ -122,27 +127,24 @@ public sealed partial class ProviderActor
     private void OnSilent(AccountSilent silent)
     {
         if (!_asking.TryGetValue(silent.Ask, out var asking)) return;
-        var left = asking.Wanted.Until - DateTime.UtcNow;
-        if (left > TimeSpan.Zero && !asking.Wanted.Answered)
+        if (asking.Wanted.Answered || asking.Wanted.Until <= DateTime.UtcNow)
         {
-            if (!asking.MovedOn)
-            {
-                _log.Warning("Provider {0}: account {1} has not answered a lease request yet; asking the next one too", _name, _view.GetValueOrDefault(asking.EntityId)?.Name ?? asking.EntityId);
-                MoveOn(silent.Ask, asking);
-            }
-            else
-            {
-                if (!asking.Deferred)
-                {
-                    _log.Debug("Provider {0}: asking account {1} again", _name, asking.EntityId);
-                    _accounts.Tell(new AcquireLease(asking.EntityId, silent.Ask, new DateTimeOffset(asking.Wanted.Until, TimeSpan.Zero)));
-                }
-                LookAgainLater(silent.Ask, asking);
-            }
+            Settle(silent.Ask);
+            TryNext(asking.Wanted);
             return;
         }
-        Settle(silent.Ask);
-        TryNext(asking.Wanted);
+        if (!asking.MovedOn)
+        {
+            _log.Warning("Provider {0}: account {1} has not answered a lease request yet; asking the next one too", _name, AccountName(asking.EntityId));
+            MoveOn(silent.Ask, asking);
+            return;
+        }
+        if (!asking.Deferred)
+        {
+            _log.Debug("Provider {0}: asking account {1} again", _name, asking.EntityId);
+            SendAsk(silent.Ask, asking.EntityId, asking.Wanted);
+        }
+        LookAgainLater(silent.Ask, asking);
     }
 
     private void MoveOn(long ask, Asking asking)
@@ -201,7 +203,7 @@ public sealed partial class ProviderActor
             Judged(overdue.LeaseId, null);
             return;
         }
-        _log.Warning("Provider {0}: account {1} has not judged an outcome yet; reporting it again", _name, _view.GetValueOrDefault(judging.Report.EntityId)?.Name ?? judging.Report.EntityId);
+        _log.Warning("Provider {0}: account {1} has not judged an outcome yet; reporting it again", _name, AccountName(judging.Report.EntityId));
         judging.Sent++;
         _accounts.Tell(judging.Report);
         Timers.StartSingleTimer(JudgeKey(overdue.LeaseId), overdue, JudgementWait);

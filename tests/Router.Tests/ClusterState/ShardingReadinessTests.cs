@@ -28,8 +28,8 @@ public sealed class ShardingReadinessTests
         try
         {
             var sharding = ClusterSharding.Get(system);
-            await sharding.StartAsync("account", Props.Create(() => new Idle()), ClusterShardingSettings.Create(system), new AccountMessageExtractor());
-            await sharding.StartAsync("roster", Props.Create(() => new Idle()), ClusterShardingSettings.Create(system), new RosterMessageExtractor());
+            await sharding.StartAsync(AccountRegion.Name, Props.Create(() => new Idle()), ClusterShardingSettings.Create(system), new AccountMessageExtractor());
+            await sharding.StartAsync(RosterRegion.Name, Props.Create(() => new Idle()), ClusterShardingSettings.Create(system), new RosterMessageExtractor());
 
             // Not a member yet: no coordinator to register with.
             Assert.Equal(["account", "roster"], await ShardingReadiness.WaitingForAsync(system, TimeSpan.FromSeconds(1)));

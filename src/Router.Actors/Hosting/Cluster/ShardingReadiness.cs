@@ -12,7 +12,7 @@ namespace Router.Actors.Hosting.Cluster;
 /// </summary>
 public static class ShardingReadiness
 {
-    private static readonly string[] Regions = ["account", "roster"];
+    private static readonly string[] Regions = [AccountRegion.Name, RosterRegion.Name];
 
     /// <summary>The regions not registered yet (empty when the node can reach every account).</summary>
     public static async Task<IReadOnlyList<string>> WaitingForAsync(ActorSystem system, TimeSpan within)
