@@ -1,11 +1,12 @@
 using System.Net;
+using Router.Actors.Upstreams;
 
 namespace Router.Http;
 
-/// <summary>The one HttpClient every upstream call shares: pooled connections, no overall timeout (each provider sets its own), no redirects, no cookies.</summary>
+/// <summary>The one HttpClient every upstream call shares (an UpstreamClient): pooled connections, no overall timeout (each provider sets its own), no redirects, no cookies.</summary>
 public static class UpstreamHttp
 {
-    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    public static HttpClient CreateClient() => new UpstreamClient(new SocketsHttpHandler
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
@@ -20,8 +21,5 @@ public static class UpstreamHttp
         AllowAutoRedirect = false,
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    });
 }

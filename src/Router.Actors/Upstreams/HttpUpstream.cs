@@ -59,6 +59,6 @@ public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFo
             request.Headers.Remove(name);
             request.Headers.TryAddWithoutValidation(name, value);
         }
-        return http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return UpstreamClient.SendAsync(http, request, cancellationToken);
     }
 }

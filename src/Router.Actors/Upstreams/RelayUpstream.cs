@@ -47,7 +47,7 @@ public sealed class RelayUpstream : IUpstream
     /// <summary>The Gemini upstream whose HTTP client is the worker's socket; null when the worker has gone.</summary>
     private HttpUpstream? Through(string entityId) =>
         _hub.ByEntity(entityId) is { } connection
-            ? _upstreams.GetValue(connection, c => new HttpUpstream(_config, new HttpClient(new RelayHandler(c), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan }, WireFormats.Gemini, _endpoints))
+            ? _upstreams.GetValue(connection, c => new HttpUpstream(_config, new UpstreamClient(new RelayHandler(c)), WireFormats.Gemini, _endpoints))
             : null;
 
     private static Task<HttpResponseMessage> NotConnected() =>
