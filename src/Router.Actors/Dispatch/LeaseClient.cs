@@ -18,7 +18,7 @@ public sealed class LeaseClient
     public LeaseClient(ActorSystem system) => _inbox = system.ActorOf(LeaseInbox.Props(_pending), "lease-inbox");
 
     /// <summary>LeaseGranted or NoAccountAvailable (NoAnswer when nothing came within <paramref name="within"/>).</summary>
-    public async Task<object> LeaseAsync(ProviderHandle provider, IReadOnlySet<string> excluded, string? prefer, TimeSpan within, CancellationToken clientAborted)
+    public async ValueTask<object> LeaseAsync(ProviderHandle provider, IReadOnlySet<string> excluded, string? prefer, TimeSpan within, CancellationToken clientAborted)
     {
         if (prefer is null && provider.Broker?.TryLease(excluded, DateTimeOffset.UtcNow) is { } local)
             return new LeaseGranted(local, null);

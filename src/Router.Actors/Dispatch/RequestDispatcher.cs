@@ -42,7 +42,7 @@ public sealed class RequestDispatcher
     }
 
     /// <summary>The providers a model goes to (RoutePlan), UnknownModel, or a FailedAnswer when routing does not answer.</summary>
-    private async Task<object> ResolveAsync(string model, CancellationToken cancellationToken)
+    private async ValueTask<object> ResolveAsync(string model, CancellationToken cancellationToken)
     {
         var catalog = _catalog.Current;
         try

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Router.Protocols.Canonical;
 
@@ -33,22 +35,54 @@ public static class KestrelErrorBodies
 
     private sealed record Pipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
-    /// <summary>Remembers the path of the last request line seen at the start of a read.</summary>
-    private sealed class RequestLineReader(PipeReader inner) : PipeReader
+    /// <summary>
+    /// Remembers the path of the last request line seen at the start of a read. Every read of a kept-alive
+    /// connection waits for the client's next request: a read that must wait is this reader's own value-task
+    /// source, completed from the inner read's continuation, so waiting allocates nothing (an async method
+    /// would allocate, or rent from a pool that runs dry with many connections waiting at once).
+    /// </summary>
+    private sealed class RequestLineReader(PipeReader inner) : PipeReader, IValueTaskSource<ReadResult>
     {
         private const int Scanned = 512;
+
+        // Continuations run where the inner read completes, as an awaiting async method's would.
+        private ManualResetValueTaskSourceCore<ReadResult> _waiting;
+        private ConfiguredValueTaskAwaitable<ReadResult>.ConfiguredValueTaskAwaiter _read;
+        private Action? _onRead;
 
         public PathString LastPath { get; private set; } = PathString.Empty;
 
         public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
         {
             var read = inner.ReadAsync(cancellationToken);
-            return read.IsCompletedSuccessfully ? new ValueTask<ReadResult>(Seen(read.Result)) : SeenAfter(read);
+            if (read.IsCompletedSuccessfully) return new ValueTask<ReadResult>(Seen(read.Result));
+            _waiting.Reset();
+            _read = read.ConfigureAwait(false).GetAwaiter();
+            _read.UnsafeOnCompleted(_onRead ??= OnRead);
+            return new ValueTask<ReadResult>(this, _waiting.Version);
         }
 
-        // Every read of a kept-alive connection waits here: a pooled state machine, not one allocated per wait.
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<ReadResult> SeenAfter(ValueTask<ReadResult> read) => Seen(await read);
+        private void OnRead()
+        {
+            var read = _read;
+            _read = default;
+            ReadResult result;
+            try
+            {
+                result = Seen(read.GetResult());
+            }
+            catch (Exception e)
+            {
+                _waiting.SetException(e);
+                return;
+            }
+            _waiting.SetResult(result);
+        }
+
+        ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _waiting.GetResult(token);
+        ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _waiting.GetStatus(token);
+        void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _waiting.OnCompleted(continuation, state, token, flags);
 
         public override bool TryRead(out ReadResult result)
         {
