@@ -20,14 +20,12 @@ public static class InferenceEndpoints
     }
 
     private static void Post(WebApplication app, string pattern, Func<HttpContext, InboundRoute?> route) =>
-        app.MapPost(pattern, async (HttpContext context, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog, UsageLedger usage) =>
-        {
-            if (route(context) is { } inbound)
-                await InferenceRequest.HandleAsync(context, inbound, door, dispatcher, writer, requestLog, usage);
-            else
-                await FrontDoor.WriteErrorAsync(context, WireFormats.Gemini, new ErrorInfo(404, ErrorKind.NotFound,
-                    "Unknown method: use models/{model}:generateContent, :streamGenerateContent or :countTokens."));
-        }).LoggedAsInference();
+        app.MapPost(pattern, (HttpContext context, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer, RequestLog requestLog, UsageLedger usage) =>
+            route(context) is { } inbound
+                ? InferenceRequest.HandleAsync(context, inbound, door, dispatcher, writer, requestLog, usage)
+                : FrontDoor.WriteErrorAsync(context, WireFormats.Gemini, new ErrorInfo(404, ErrorKind.NotFound,
+                    "Unknown method: use models/{model}:generateContent, :streamGenerateContent or :countTokens.")))
+            .LoggedAsInference();
 
     private static InboundRoute? GeminiRoute(HttpContext context)
     {
