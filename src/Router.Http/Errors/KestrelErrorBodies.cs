@@ -57,8 +57,9 @@ public static class KestrelErrorBodies
             var read = inner.ReadAsync(cancellationToken);
             if (read.IsCompletedSuccessfully) return new ValueTask<ReadResult>(Seen(read.Result));
             _waiting.Reset();
-            _read = read.ConfigureAwait(false).GetAwaiter();
-            _read.UnsafeOnCompleted(_onRead ??= OnRead);
+            var awaiter = read.ConfigureAwait(false).GetAwaiter();
+            _read = awaiter; // before registering: the continuation may run at once, inside UnsafeOnCompleted
+            awaiter.UnsafeOnCompleted(_onRead ??= OnRead);
             return new ValueTask<ReadResult>(this, _waiting.Version);
         }
 

@@ -52,6 +52,20 @@ public sealed class ErrorBodyTests(EchoRouter echo) : IClassFixture<EchoRouter>
     public async Task Headers_over_the_limit_are_a_431(string path) =>
         await AssertAnsweredAsync(path, RawHttp.Request("POST", path, [("X-Padding", new string('a', 40 * 1024))], []), 431);
 
+    [Fact]
+    public async Task A_kept_alive_connection_answers_its_next_request_in_that_requests_format()
+    {
+        // The second request is read by a read that waited for it: its request line still picks the error's format.
+        var answers = await RawHttp.SendInTurnAsync(echo.Port,
+            RawHttp.JsonPost("/v1/chat/completions", "{\"model\":\"echo-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"u8.ToArray(), close: false),
+            RawHttp.Request("POST", "/v1/messages", [("Content-Type", "application/json"), ("Content-Length", "twelve")], []));
+        Assert.Equal(200, answers[0].Status);
+        Assert.Contains("echo: hi", answers[0].Body);
+        Assert.Equal(400, answers[1].Status);
+        CallerShape.Assert("/v1/messages", answers[1]);
+        echo.AssertLogClean();
+    }
+
     [Theory]
     [InlineData("/v1/chat/completions")]
     [InlineData("/v1/messages")]

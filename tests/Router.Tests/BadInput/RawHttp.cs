@@ -14,27 +14,46 @@ public sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string> H
 /// </summary>
 public static partial class RawHttp
 {
-    public static byte[] Request(string method, string target, IEnumerable<(string Name, string Value)> headers, byte[]? body = null, bool contentLength = true)
+    public static byte[] Request(string method, string target, IEnumerable<(string Name, string Value)> headers, byte[]? body = null, bool contentLength = true, bool close = true)
     {
-        var head = new StringBuilder($"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        var head = new StringBuilder($"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{(close ? "Connection: close\r\n" : "")}");
         foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
         if (body is not null && contentLength) head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
         head.Append("\r\n");
         return [.. Encoding.Latin1.GetBytes(head.ToString()), .. body ?? []];
     }
 
-    public static byte[] JsonPost(string target, byte[] body) => Request("POST", target, [("Content-Type", "application/json")], body);
+    public static byte[] JsonPost(string target, byte[] body, bool close = true) => Request("POST", target, [("Content-Type", "application/json")], body, close: close);
 
     public static async Task<RawAnswer> SendAsync(int port, byte[] request, TimeSpan? timeout = null)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
-        var stream = client.GetStream();
+        return await ExchangeAsync(client.GetStream(), request, cts.Token);
+    }
+
+    /// <summary>
+    /// The requests one after the other on one kept-alive connection, each written only once the answer before it
+    /// is read whole (so the server's read of the next one waits for it).
+    /// </summary>
+    public static async Task<List<RawAnswer>> SendInTurnAsync(int port, params byte[][] requests)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+        var answers = new List<RawAnswer>();
+        foreach (var request in requests)
+            answers.Add(await ExchangeAsync(client.GetStream(), request, cts.Token));
+        return answers;
+    }
+
+    private static async Task<RawAnswer> ExchangeAsync(NetworkStream stream, byte[] request, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            await stream.WriteAsync(request, cts.Token);
+            await stream.WriteAsync(request, cancellationToken);
         }
         catch (IOException)
         {
@@ -45,7 +64,7 @@ public static partial class RawHttp
         while (true)
         {
             int read;
-            try { read = await stream.ReadAsync(buffer, cts.Token); }
+            try { read = await stream.ReadAsync(buffer, cancellationToken); }
             catch (IOException) { read = 0; }
             if (read == 0) break;
             received.Write(buffer, 0, read);
