@@ -5,6 +5,7 @@ using Router.Protocols.Gemini;
 using Router.Protocols.OpenAi;
 using Router.Protocols.OpenAiResponses;
 using Router.Protocols.Canonical;
+using Router.Protocols.Json;
 
 namespace Router.Protocols;
 
@@ -28,12 +29,12 @@ public static class UsageScan
                 var isUsage = reader.ValueTextEquals(property);
                 if (!reader.Read()) return null;
                 if (isUsage)
-                    return reader.TokenType == JsonTokenType.StartObject ? decode(JsonNode.Parse(ref reader) as JsonObject) : null;
+                    return reader.TokenType == JsonTokenType.StartObject ? decode(StrictJson.ReadObject(ref reader)) : null;
                 reader.Skip();
             }
             return null;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ProtocolException)
         {
             return null;
         }

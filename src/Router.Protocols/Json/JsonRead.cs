@@ -20,7 +20,7 @@ public static class JsonRead
     public static double? OptionalNumber(JsonObject obj, string name, string path) => obj[name] switch
     {
         null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<long>(out var whole) ? whole : v.GetValue<double>(),
         _ => throw new ProtocolException($"'{path}' must be a number.", path),
     };
 
@@ -28,6 +28,7 @@ public static class JsonRead
     {
         null => null,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) => i,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l) && l is >= int.MinValue and <= int.MaxValue => (int)l,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue => (int)d,
         _ => throw new ProtocolException($"'{path}' must be an integer.", path),
     };

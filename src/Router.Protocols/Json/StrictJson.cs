@@ -11,8 +11,9 @@ namespace Router.Protocols.Json;
 /// decoders would otherwise trip over later: duplicate keys, strings that are not valid UTF-8 (or
 /// escape a lone surrogate), numbers that overflow a double (1e999), nesting deeper than
 /// <see cref="MaxDepth"/>. Each refusal is a <see cref="ProtocolException"/> naming the field.
-/// Strings are materialised once (decoders then share the instance); numbers stay element-backed so
-/// they convert to any numeric type and pass through upstream with their original text.
+/// Strings are materialised once (decoders then share the instance). An integer that fits a long is held
+/// as one; any other number stays element-backed, so it passes through upstream with its original text.
+/// Read numbers with <see cref="JsonRead"/>, which takes either.
 /// </summary>
 public static class StrictJson
 {
@@ -47,6 +48,9 @@ public static class StrictJson
             throw new ProtocolException($"'{path}' is not valid UTF-8 text.", path.ToString());
         }
     }
+
+    /// <summary>The object the reader is on (at its StartObject), with the same refusals: a part of a larger body, such as an answer's usage.</summary>
+    public static JsonObject ReadObject(ref Utf8JsonReader reader) => ReadObject(ref reader, new JsonPath());
 
     private static JsonObject ReadObject(ref Utf8JsonReader reader, JsonPath path)
     {
@@ -90,6 +94,10 @@ public static class StrictJson
 
     private static JsonValue ReadNumber(ref Utf8JsonReader reader, JsonPath path)
     {
+        // Most numbers are plain integers (max_tokens, token counts): held as a long, with no document
+        // behind them, they write back as the same digits ("-0" is left to the element, which keeps it).
+        if (!reader.HasValueSequence && reader.TryGetInt64(out var whole) && (whole != 0 || reader.ValueSpan.Length == 1))
+            return JsonValue.Create(whole);
         if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
             throw new ProtocolException($"'{path}' is a number too large to represent.", path.ToString());
         var text = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
