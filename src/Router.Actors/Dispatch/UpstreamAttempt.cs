@@ -66,7 +66,7 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
             if (!response.IsSuccessStatusCode)
             {
                 // The client may see this body: masked before anything else reads it.
-                var errorBody = Masker().Apply(await response.Content.ReadAsByteArrayAsync(cts.Token));
+                var errorBody = Masker().Apply(await UpstreamBody.ReadAllAsync(response.Content, cts.Token));
                 var outcome = UpstreamStatus.Classify(status, response.Headers, DateTimeOffset.UtcNow);
                 Finish(outcome);
                 if (outcome.Kind != OutcomeKind.ClientError)
@@ -78,7 +78,7 @@ public sealed class UpstreamAttempt(ILogger<UpstreamAttempt> log)
             if (!call.Request.Stream)
             {
                 // Read whole before the client sees a byte: an answer cut short still fails over.
-                var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
+                var bytes = await UpstreamBody.ReadAllAsync(response.Content, cts.Token);
                 var (answer, translatedUsage) = passThrough ? (bytes, (Usage?)null) : Translate(bytes, upstream.Format, call.ClientFormat);
                 Finish(CallOutcome.Success);
                 return AttemptResult.Answered(Named(new WholeAnswer(200, answer) { Usage = translatedUsage }));

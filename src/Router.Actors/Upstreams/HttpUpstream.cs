@@ -46,19 +46,22 @@ public sealed class HttpUpstream(ProviderConfig config, HttpClient http, IWireFo
             Version = _version,
             VersionPolicy = _versionPolicy,
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (call.Stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        // Constant values go in as text, written as they are instead of parsed into header objects per call.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        if (call.Stream) request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         if (call.Credential.Length > 0) endpoints.Authenticate(request.Headers, call.Credential);
         foreach (var name in endpoints.ForwardedClientHeaders ?? [])
             if (call.ClientHeaders.TryGetValue(name, out var value))
                 request.Headers.TryAddWithoutValidation(name, value);
-        foreach (var (name, value) in call.AccountHeaders ?? new Dictionary<string, string>())
-            request.Headers.TryAddWithoutValidation(name, value);
-        foreach (var (name, value) in config.Headers)
-        {
-            request.Headers.Remove(name);
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        if (call.AccountHeaders is { } accountHeaders)
+            foreach (var (name, value) in accountHeaders)
+                request.Headers.TryAddWithoutValidation(name, value);
+        if (config.Headers.Count > 0)
+            foreach (var (name, value) in config.Headers)
+            {
+                request.Headers.Remove(name);
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
         return UpstreamClient.SendAsync(http, request, cancellationToken);
     }
 }

@@ -7,12 +7,23 @@ namespace Router.Tests.Fakes;
 /// <summary>Writing helpers the vendor fakes share: JSON bodies, SSE frames with pauses, broken connections.</summary>
 public static class WireReplies
 {
+    /// <summary>A whole JSON answer with its Content-Length, as vendors send one.</summary>
     public static FakeUpstream.Reply Json(int status, string json, IDictionary<string, string>? headers = null) => async (c, _) =>
     {
         c.Response.StatusCode = status;
         c.Response.ContentType = "application/json";
+        c.Response.ContentLength = Encoding.UTF8.GetByteCount(json);
         foreach (var (k, v) in headers ?? new Dictionary<string, string>()) c.Response.Headers[k] = v;
         await c.Response.WriteAsync(json);
+    };
+
+    /// <summary>Declares a Content-Length, sends only the start of the body, then resets the connection.</summary>
+    public static FakeUpstream.Reply DeclaredLengthThenDrop(string part, int declared) => async (c, _) =>
+    {
+        c.Response.ContentLength = declared;
+        await WritePart(c, "application/json", part);
+        await LetItArrive(c);
+        c.Abort();
     };
 
     /// <summary>SSE frames exactly as given, flushed one by one with an optional pause between them.</summary>

@@ -49,6 +49,30 @@ public sealed class ReproducedFaultTests
     }
 
     /// <summary>
+    /// A whole answer read at its declared Content-Length (UpstreamBody) that breaks off before it: the
+    /// read fails instead of waiting for bytes that never come, and the request fails over.
+    /// </summary>
+    [Fact]
+    public async Task A_whole_answer_cut_short_of_its_content_length_fails_over_and_returns_the_lease()
+    {
+        await using var primary = await FakeUpstream.StartAsync();
+        await using var backup = await FakeUpstream.StartAsync();
+        primary.DefaultReply = WireReplies.DeclaredLengthThenDrop("""{"id":"chatcmpl-1","choices":[""", declared: 400);
+        backup.DefaultReply = OpenAiWire.Text("from backup");
+        await using var router = await RouterUnderTest.StartAsync(Build(
+            [OpenAiProvider("primary", primary, PrimaryKey) with { MaxInFlight = 1 }, OpenAiProvider("backup", backup, "sk-b")],
+            [Route("^gpt-", "primary", "backup"), Route("^solo-", "primary")]));
+
+        var failedOver = await ClientView.ReadAsync(await router.Http.PostAsync("/v1/chat/completions", Json.Body("gpt-4.1")));
+        var alone = await ClientView.ReadAsync(await router.Http.PostAsync("/v1/chat/completions", Json.Body("solo-1")));
+
+        Assert.Equal((200, "from backup"), (failedOver.Status, failedOver.Text));
+        Assert.Equal(502, alone.Status);
+        Assert.DoesNotContain(PrimaryKey, alone.Body);
+        await RouterUnderTest.EventuallyAsync(() => NothingInFlightAsync(router, "primary"), "the primary's lease returned");
+    }
+
+    /// <summary>
     /// Item 2: two token accounts whose token server is slower than the provider's timeout. The request
     /// goes to the backup within the primary's time (no 500), and the accounts, once their renewals end,
     /// grant nothing to the request that stopped waiting (its deadline has passed) and hold no slot for it.

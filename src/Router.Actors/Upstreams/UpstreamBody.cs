@@ -1,0 +1,29 @@
+namespace Router.Actors.Upstreams;
+
+/// <summary>Reads an upstream's whole answer body into one array.</summary>
+public static class UpstreamBody
+{
+    // A declared length beyond this takes the general path, which grows its buffer as the bytes arrive.
+    private const long ExactUpTo = 16 << 20;
+
+    /// <summary>
+    /// With a Content-Length, an array of exactly that size read straight from the connection;
+    /// ReadAsByteArrayAsync buffers into a growing stream first and then copies it out. Without one
+    /// (chunked), ReadAsByteArrayAsync. An answer that ends before its declared length fails, as there.
+    /// </summary>
+    public static async Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is not { } length || length > ExactUpTo)
+            return await content.ReadAsByteArrayAsync(cancellationToken);
+        if (length == 0) return [];
+        var body = new byte[length];
+        var stream = await content.ReadAsStreamAsync(cancellationToken);
+        for (var read = 0; read < body.Length;)
+        {
+            var n = await stream.ReadAsync(body.AsMemory(read), cancellationToken);
+            if (n == 0) throw new HttpIOException(HttpRequestError.ResponseEnded, "The upstream's answer ended before its declared Content-Length.");
+            read += n;
+        }
+        return body;
+    }
+}
