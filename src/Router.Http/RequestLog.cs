@@ -42,14 +42,15 @@ public sealed class RequestLog(RouterConfig config, ILoggerFactory loggers, Admi
         if (Enabled) context.Features.Set(new Noted(format, model, answer));
     }
 
-    /// <summary>The middleware: must run outside the exception handler, so the status it sees is the one the client got.</summary>
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>
+    /// The middleware: must run outside the exception handler, so the status it sees is the one the client got.
+    /// A request that gets no line is handed straight on (no async state of its own).
+    /// </summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next) =>
+        !Enabled || context.GetEndpoint()?.Metadata.GetMetadata<Logged>() is null ? next(context) : LoggedAsync(context, next);
+
+    private async Task LoggedAsync(HttpContext context, RequestDelegate next)
     {
-        if (!Enabled || context.GetEndpoint()?.Metadata.GetMetadata<Logged>() is null)
-        {
-            await next(context);
-            return;
-        }
         var started = Stopwatch.GetTimestamp();
         var threw = false;
         try

@@ -56,18 +56,28 @@ public sealed class RequestDispatcher
         return RoutingActor.Resolve(_routes, catalog, model);
     }
 
-    public async Task<DispatchResult> DispatchAsync(InboundCall call, CancellationToken clientAborted)
+    public Task<DispatchResult> DispatchAsync(InboundCall call, CancellationToken clientAborted)
+    {
+        // The route is known at once unless the catalog is not published yet: then no async state of its own.
+        var resolving = ResolveAsync(call.Request.Model, clientAborted);
+        return resolving.IsCompletedSuccessfully ? Dispatch(call, resolving.Result, clientAborted) : DispatchResolvedAsync(call, resolving, clientAborted);
+    }
+
+    private async Task<DispatchResult> DispatchResolvedAsync(InboundCall call, ValueTask<object> resolving, CancellationToken clientAborted) =>
+        await Dispatch(call, await resolving, clientAborted);
+
+    private Task<DispatchResult> Dispatch(InboundCall call, object resolved, CancellationToken clientAborted)
     {
         var model = call.Request.Model;
-        switch (await ResolveAsync(model, clientAborted))
+        switch (resolved)
         {
-            case FailedAnswer failed: return failed;
-            case not RoutePlan: return new FailedAnswer(ErrorInfo.ModelNotFound(model));
+            case FailedAnswer failed: return Task.FromResult<DispatchResult>(failed);
+            case not RoutePlan: return Task.FromResult<DispatchResult>(new FailedAnswer(ErrorInfo.ModelNotFound(model)));
             case RoutePlan plan:
                 var providers = CanServe(call.Request, plan.Providers);
                 if (providers.Count == 0 && plan.Providers.Count > 0)
-                    return new FailedAnswer(ErrorInfo.BadRequest($"The model '{model}' takes text only; this request contains an image.", "messages"));
-                return await FailOverAsync(call, plan, providers, clientAborted);
+                    return Task.FromResult<DispatchResult>(new FailedAnswer(ErrorInfo.BadRequest($"The model '{model}' takes text only; this request contains an image.", "messages")));
+                return FailOverAsync(call, plan, providers, clientAborted);
         }
     }
 

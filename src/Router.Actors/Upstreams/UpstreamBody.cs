@@ -11,10 +11,13 @@ public static class UpstreamBody
     /// ReadAsByteArrayAsync buffers into a growing stream first and then copies it out. Without one
     /// (chunked), ReadAsByteArrayAsync. An answer that ends before its declared length fails, as there.
     /// </summary>
-    public static async Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken cancellationToken)
+    public static Task<byte[]> ReadAllAsync(HttpContent content, CancellationToken cancellationToken) =>
+        content.Headers.ContentLength is { } length && length <= ExactUpTo
+            ? ReadExactlyAsync(content, (int)length, cancellationToken)
+            : content.ReadAsByteArrayAsync(cancellationToken);
+
+    private static async Task<byte[]> ReadExactlyAsync(HttpContent content, int length, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is not { } length || length > ExactUpTo)
-            return await content.ReadAsByteArrayAsync(cancellationToken);
         if (length == 0) return [];
         var body = new byte[length];
         var stream = await content.ReadAsStreamAsync(cancellationToken);

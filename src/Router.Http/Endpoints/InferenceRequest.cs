@@ -25,64 +25,59 @@ public static class InferenceRequest
         var outcome = new HandledRequest();
         try
         {
-            await HandleAsync(context, route, door, dispatcher, writer, requestLog, observation, outcome);
+            var format = route.Format;
+            if (door.Authorize(context) is not { } key)
+            {
+                await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
+                return;
+            }
+            outcome.ClientKey = key.Name;
+            var (body, bytes, error) = await door.ReadRequestAsync(context);
+            if (body is null)
+            {
+                await FrontDoor.WriteErrorAsync(context, format, error!);
+                return;
+            }
+
+            ChatRequest request;
+            try
+            {
+                request = format.DecodeRequest(BodyToDecode(body, route));
+                if (route.StreamFromPath is { } stream) request = request with { Stream = stream };
+            }
+            catch (ProtocolException e)
+            {
+                await FrontDoor.WriteErrorAsync(context, format, e.ToError());
+                return;
+            }
+            if (!ModelNames.IsAcceptable(request.Model))
+            {
+                await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.BadRequest("The model name contains characters or path segments that are not allowed.", "model"));
+                return;
+            }
+
+            if (!await door.Keys.AdmitAsync(context, format, key, request.Model, limited: !route.CountOnly))
+                return;
+
+            Dictionary<string, string>? headers = null;
+            foreach (var name in ForwardedHeaders)
+                if (context.Request.Headers.TryGetValue(name, out var value))
+                    (headers ??= [])[name] = value.ToString();
+            var call = new InboundCall(format, body, request, headers) { RawBytes = bytes };
+            outcome.Model = request.Model;
+            var answer = route.CountOnly
+                ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
+                : await dispatcher.DispatchAsync(call, context.RequestAborted);
+            outcome.Answer = answer;
+            observation.Dispatched(request.Model, answer);
+            requestLog.Note(context, format, request.Model, answer);
+            await writer.WriteAsync(context, format, answer);
+            door.Keys.Charge(key, format, answer);
         }
         finally
         {
             RequestAccounting.Complete(context, route.Format, observation, outcome, usage);
         }
-    }
-
-    private static async Task HandleAsync(HttpContext context, InboundRoute route, FrontDoor door, RequestDispatcher dispatcher, AnswerWriter writer,
-        RequestLog requestLog, RequestObservation observation, HandledRequest outcome)
-    {
-        var format = route.Format;
-        if (door.Authorize(context) is not { } key)
-        {
-            await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.Unauthorized("Missing or invalid API key."));
-            return;
-        }
-        outcome.ClientKey = key.Name;
-        var (body, bytes, error) = await door.ReadRequestAsync(context);
-        if (body is null)
-        {
-            await FrontDoor.WriteErrorAsync(context, format, error!);
-            return;
-        }
-
-        ChatRequest request;
-        try
-        {
-            request = format.DecodeRequest(BodyToDecode(body, route));
-            if (route.StreamFromPath is { } stream) request = request with { Stream = stream };
-        }
-        catch (ProtocolException e)
-        {
-            await FrontDoor.WriteErrorAsync(context, format, e.ToError());
-            return;
-        }
-        if (!ModelNames.IsAcceptable(request.Model))
-        {
-            await FrontDoor.WriteErrorAsync(context, format, ErrorInfo.BadRequest("The model name contains characters or path segments that are not allowed.", "model"));
-            return;
-        }
-
-        if (!await door.Keys.AdmitAsync(context, format, key, request.Model, limited: !route.CountOnly))
-            return;
-
-        var headers = ForwardedHeaders.Any(context.Request.Headers.ContainsKey)
-            ? ForwardedHeaders.Where(context.Request.Headers.ContainsKey).ToDictionary(h => h, h => context.Request.Headers[h].ToString())
-            : null;
-        var call = new InboundCall(format, body, request, headers) { RawBytes = bytes };
-        outcome.Model = request.Model;
-        var answer = route.CountOnly
-            ? await dispatcher.CountTokensAsync(call, context.RequestAborted)
-            : await dispatcher.DispatchAsync(call, context.RequestAborted);
-        outcome.Answer = answer;
-        observation.Dispatched(request.Model, answer);
-        requestLog.Note(context, format, request.Model, answer);
-        await writer.WriteAsync(context, format, answer);
-        door.Keys.Charge(key, format, answer);
     }
 
     /// <summary>
