@@ -21,12 +21,7 @@ public static class UpstreamBody
         if (length == 0) return [];
         var body = new byte[length];
         var stream = await content.ReadAsStreamAsync(cancellationToken);
-        for (var read = 0; read < body.Length;)
-        {
-            var n = await stream.ReadAsync(body.AsMemory(read), cancellationToken);
-            if (n == 0) throw new HttpIOException(HttpRequestError.ResponseEnded, "The upstream's answer ended before its declared Content-Length.");
-            read += n;
-        }
+        await stream.ReadExactlyAsync(body, cancellationToken); // an answer cut short throws (an IOException)
         return body;
     }
 }
