@@ -3,6 +3,7 @@
 // (the GC keyword at verbose level: one AllocationTick event per ~100 KB allocated, with its type and stack).
 //   dotnet run -c Release --project bench/AllocTrace -- FILE            the types that allocate most
 //   dotnet run -c Release --project bench/AllocTrace -- FILE TYPE [N]   one type's N heaviest allocating stacks and sizes
+//   dotnet run -c Release --project bench/AllocTrace -- FILE --gc       each generation's collections: count, pause, what survived
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
@@ -11,9 +12,11 @@ if (args.Length == 0)
     Console.Error.WriteLine("usage: AllocTrace FILE.nettrace [TYPE [N]]");
     return 2;
 }
+using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0]));
+if (args.Length > 1 && args[1] == "--gc")
+    return Collections.Print(log);
 var type = args.Length > 1 ? args[1] : null;
 var top = args.Length > 2 ? int.Parse(args[2]) : 25;
-using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0]));
 
 var byKey = new Dictionary<string, long>();
 var bySize = new Dictionary<long, long>();

@@ -14,6 +14,10 @@ sealed class VersusFigures
     public long RouterOk { get; set; }
     public long YarpOk { get; set; }
     public long Errors { get; set; }
+    /// <summary>The router's translated route (openai→anthropic) in the same rounds, JSON closed 64 only: the pass-through target's reference.</summary>
+    public List<double> TranslatedRps { get; set; } = new();
+    public double TranslatedCpuSeconds { get; set; }
+    public long TranslatedOk { get; set; }
     /// <summary>The router's own counters over the measured windows (their share of each run).</summary>
     public RouterRuntime RouterCounts { get; set; }
 
@@ -23,6 +27,10 @@ sealed class VersusFigures
     /// <summary>The median of the rounds' ratios: each ratio is of two runs seconds apart, so the machine's drift over
     /// minutes cancels in it, and one disturbed round cannot move the median.</summary>
     public double MedianRatio => Stats.Median(Ratios()) ?? 0;
+
+    /// <summary>Each round's pass-through ÷ translated ratio (router openai→openai ÷ openai→anthropic).</summary>
+    public IEnumerable<double> PassThroughRatios() => RouterRps.Zip(TranslatedRps, (r, t) => t > 0 ? r / t : 0);
+    public double? TranslatedCpuUs => TranslatedOk > 0 ? TranslatedCpuSeconds * 1e6 / TranslatedOk : null;
 
     public double? RouterCpuUs => RouterOk > 0 ? RouterCpuSeconds * 1e6 / RouterOk : null;
     public double? YarpCpuUs => YarpOk > 0 ? YarpCpuSeconds * 1e6 / YarpOk : null;
@@ -73,6 +81,8 @@ static class VersusYarp
         try
         {
             var pair = new[] { (T: LoadRun.RouterOpenAi, Proc: router), (T: LoadRun.Yarp, Proc: yarp) };
+            // JSON at closed 64 also runs the router's translated route, so the pass-through target has rounds of its own.
+            var trio = new[] { pair[0], pair[1], (T: LoadRun.RouterAnthropic, Proc: router) };
             if (o.Prewarm > 0)
             {
                 Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per proxy and mode, not measured");
@@ -86,9 +96,11 @@ static class VersusYarp
                 foreach (var conc in o.VersusLevels)
                 {
                     var f = new VersusFigures { Mode = stream ? "stream" : "json", Concurrency = conc };
+                    var targets = !stream && conc == 64 ? trio : pair;
                     for (var round = 0; round < o.VersusRounds; round++)
                     {
-                        foreach (var (t, proc) in round % 2 == 0 ? pair : Enumerable.Reverse(pair))
+                        // Each target goes first in turn; with two, every other round reverses the pair.
+                        foreach (var (t, proc) in targets.Skip(round % targets.Length).Concat(targets.Take(round % targets.Length)))
                         {
                             var share = dur / (warm + dur); // the measured window's share of the counts
                             var cpuBefore = Native.CpuSeconds(proc.Pid);
@@ -96,7 +108,11 @@ static class VersusYarp
                             var r = await Load.Closed(t, stream, conc, warm, dur, o.Chunks);
                             var cpu = (Native.CpuSeconds(proc.Pid) - cpuBefore) * share;
                             f.Errors += r.Errors;
-                            if (proc == router)
+                            if (t == LoadRun.RouterAnthropic)
+                            {
+                                f.TranslatedRps.Add(r.Rps); f.TranslatedCpuSeconds += cpu; f.TranslatedOk += r.Ok;
+                            }
+                            else if (proc == router)
                             {
                                 f.RouterCounts += (await RouterRuntime.Read(LoadRun.RouterPort) - countsBefore) * share;
                                 f.RouterRps.Add(r.Rps); f.RouterCpuSeconds += cpu; f.RouterOk += r.Ok;
@@ -105,12 +121,14 @@ static class VersusYarp
                             if (r.FirstError is not null) sec.Problems.Add($"{t.Key} {f.Mode} c{conc} round {round + 1}: {r.Errors} errors; first: {r.FirstError}");
                             await Task.Delay(300);
                         }
-                        Console.WriteLine($"{f.Mode,-6} c{conc,-4} round {round + 1,2}: router {f.RouterRps[^1],7:0} yarp {f.YarpRps[^1],7:0} = {f.Ratios().Last():0.00}×");
+                        Console.WriteLine($"{f.Mode,-6} c{conc,-4} round {round + 1,2}: router {f.RouterRps[^1],7:0} yarp {f.YarpRps[^1],7:0} = {f.Ratios().Last():0.00}×"
+                            + (f.TranslatedRps.Count > 0 ? $"; translated {f.TranslatedRps[^1],7:0}, pass-through ÷ translated {f.PassThroughRatios().Last():0.00}×" : ""));
                     }
                     sec.Figures.Add(f);
                     Console.WriteLine($"{f.Mode,-6} c{conc,-4} median {f.MedianRatio:0.00}×; CPU per answer router {f.RouterCpuUs:0} µs, YARP {f.YarpCpuUs:0} µs; router per answer: "
                         + $"{f.RouterKbPerAnswer:0.0} KB, {f.RouterHandOffsPerAnswer:0.0} hand-offs, GC pause {f.RouterGcPauseUsPerAnswer:0.0} µs; "
-                        + $"collections gen0 {f.RouterCounts.Gen0:0} gen1 {f.RouterCounts.Gen1:0} gen2 {f.RouterCounts.Gen2:0}");
+                        + $"collections gen0 {f.RouterCounts.Gen0:0} gen1 {f.RouterCounts.Gen1:0} gen2 {f.RouterCounts.Gen2:0}"
+                        + (f.TranslatedRps.Count > 0 ? $"; pass-through ÷ translated median {Stats.Median(f.PassThroughRatios()):0.00}×, translated CPU per answer {f.TranslatedCpuUs:0} µs" : ""));
                 }
             sec.Problems.AddRange(LoadRun.LogProblems(router));
             if (!router.Alive) sec.Problems.Add($"router is not running at the end (exit {router.Proc.ExitCode})");
@@ -139,6 +157,13 @@ static class VersusYarp
                            (f.Errors > 0 ? $", {f.Errors} errors" : "");
             yield return (goal, measured, f.Errors == 0 && f.MedianRatio >= share ? "**met**" : "**missed**");
         }
+        if (s.Figures.FirstOrDefault(f => f.Mode == "json" && f.Concurrency == 64 && f.TranslatedRps.Count > 0) is { } j)
+        {
+            var median = Stats.Median(j.PassThroughRatios()) ?? 0;
+            yield return ($"same-format pass-through at least as fast as translation (JSON, closed 64, median of {s.Rounds} rounds with the router's two routes in turn)",
+                $"openai→openai ÷ openai→anthropic {median:0.00}× (rounds {j.PassThroughRatios().Min():0.00}–{j.PassThroughRatios().Max():0.00}); router CPU per answer {Report.F(j.RouterCpuUs, "0")} vs {Report.F(j.TranslatedCpuUs, "0")} µs",
+                j.Errors == 0 && median >= 1 ? "**met**" : "**missed**");
+        }
     }
 
     private static string Range(VersusFigures f) => $"{f.Ratios().Min():0.00}–{f.Ratios().Max():0.00}";
@@ -157,6 +182,10 @@ static class VersusYarp
                           $"{f.RouterKbPerAnswer:0.0} | {f.RouterHandOffsPerAnswer:0.0} | {f.RouterGcPauseUsPerAnswer:0.0} | " +
                           $"{f.RouterCounts.Gen0:0} / {f.RouterCounts.Gen1:0} / {f.RouterCounts.Gen2:0} | {f.Errors} |");
         sb.AppendLine();
+        foreach (var f in s.Figures.Where(f => f.TranslatedRps.Count > 0))
+            sb.AppendLine($"The router's translated route (openai→anthropic) ran in the same {f.Mode} closed-{f.Concurrency} rounds: {f.TranslatedRps.Average():0} req/s (mean), " +
+                          $"{Report.F(f.TranslatedCpuUs, "0")} µs of router CPU per answer against the pass-through's {Report.F(f.RouterCpuUs, "0")}; " +
+                          $"pass-through ÷ translated {Stats.Median(f.PassThroughRatios()):0.00}× (median; rounds {f.PassThroughRatios().Min():0.00}–{f.PassThroughRatios().Max():0.00}).").AppendLine();
         foreach (var p in s.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");
         if (s.Problems.Count > 0) sb.AppendLine();
     }
