@@ -33,6 +33,8 @@ try
     var path = Path.Combine(resultsDir, "latest.json");
     var results = File.Exists(path) ? JsonSerializer.Deserialize<Results>(File.ReadAllText(path), Report.Json) ?? new Results() : new Results();
 
+    // An experiment with a knob of the router's (--router-env, --router-cpu-scheduling) is printed; the recorded runs of the router as it ships are kept.
+    var experiment = opts.RouterEnv.Count > 0 || opts.RouterCpuScheduling is not null;
     if (opts.ReportOnly) { }
     else if (opts.Cluster)
         results.Cluster = await ClusterRun.Run(opts, await Setup.Build(repo, cache), repo);
@@ -48,9 +50,8 @@ try
     else if (opts.VersusOnly)
     {
         var versus = await VersusYarp.Run(opts, await Setup.Build(repo, cache, portkey: false), cache);
-        if (opts.RouterEnv.Count > 0)
+        if (experiment)
         {
-            // An experiment with a runtime knob: printed, and the recorded run of the router as it ships is kept.
             var sb = new System.Text.StringBuilder();
             VersusYarp.Append(sb, versus);
             Console.WriteLine(sb);
@@ -79,6 +80,11 @@ try
         results.Load = await LoadRun.Run(opts, built, cache);
     }
 
+    if (experiment)
+    {
+        Console.WriteLine(Report.Markdown(results));
+        return exit;
+    }
     File.WriteAllText(path, JsonSerializer.Serialize(results, Report.Json));
     File.WriteAllText(Path.Combine(resultsDir, "latest.md"), Report.Markdown(results));
     File.WriteAllText(Path.Combine(resultsDir, "latency.svg"), Chart.Svg(results));
@@ -112,6 +118,9 @@ namespace Bench
         /// <summary>--router-env NAME=VALUE (repeatable): set in the router's environment by --versus-yarp, to A/B a runtime knob
         /// (such a run is printed, not written to results/).</summary>
         public Dictionary<string, string> RouterEnv = new();
+        /// <summary>--router-cpu-scheduling batch|normal: the router's `server.cpu_scheduling` (its default, batch, when not given),
+        /// to A/B it (such a run is printed, not written to results/).</summary>
+        public string? RouterCpuScheduling;
         public double Duration = 5, Warmup = 1, Prewarm = 4;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
@@ -138,6 +147,7 @@ namespace Bench
                     case "--open-loop": o.OpenLoopOnly = true; break;
                     case "--versus-yarp": o.VersusOnly = true; break;
                     case "--versus-rounds": o.VersusRounds = int.Parse(args[++i]); break;
+                    case "--router-cpu-scheduling": o.RouterCpuScheduling = Procs.CpuScheduling = args[++i]; break;
                     case "--router-env": var kv = args[++i].Split('=', 2); o.RouterEnv[kv[0]] = kv.Length == 2 ? kv[1] : throw new ArgumentException("--router-env takes NAME=VALUE"); break;
                     case "--levels": o.VersusLevels = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                     case "--open-rounds": o.OpenRounds = int.Parse(args[++i]); break;
@@ -151,7 +161,7 @@ namespace Bench
                     case "--soak-streams": o.SoakStreams = int.Parse(args[++i]); break;
                     case "--soak-ramp": o.SoakRampS = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--soak-upstream-http": o.SoakUpstreamHttp = args[++i] is "1.1" or "2" ? args[i] : throw new ArgumentException("--soak-upstream-http takes 1.1 or 2"); break;
-                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --account-kinds K1,K2, --versus-yarp, --versus-rounds N, --levels C1,C2, --router-env NAME=VALUE, --account-rounds N, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
+                    default: throw new ArgumentException($"unknown option {args[i]} (use --quick, --router-cpu-scheduling batch|normal, --soak, --cluster, --idle, --idle-compare, --idle-starts N, --accounts, --account-kinds K1,K2, --versus-yarp, --versus-rounds N, --levels C1,C2, --router-env NAME=VALUE, --account-rounds N, --report-only, --warmup S, --prewarm S, --duration S, --soak-streams N, --soak-ramp S, --soak-upstream-http 1.1|2, --no-pin, --no-portkey)");
                 }
             }
             return o;
@@ -355,12 +365,16 @@ namespace Bench
                 .. h2cPort is { } h2c ? new[] { "--h2c-port", h2c.ToString(), "--h2c-max-streams", h2cMaxStreams.ToString() } : []], cpu: 0);
 
         /// <param name="httpVersion">The providers' `http_version` (e.g. "2" toward the fake's h2c port); the router's default when null.</param>
+        /// <summary>The routers' `server.cpu_scheduling` (--router-cpu-scheduling); their default when null.</summary>
+        public static string? CpuScheduling;
+
         public static string WriteRouterConfig(string cache, int port, int fakePort, string authDir, string? httpVersion = null)
         {
             var version = httpVersion is null ? "" : $"\n    http_version: \"{httpVersion}\"";
+            var scheduling = CpuScheduling is null ? "" : $", cpu_scheduling: {CpuScheduling}";
             var path = Path.Combine(cache, $"router-bench-{port}.yaml");
             File.WriteAllText(path, $$"""
-                server: { host: 127.0.0.1, port: {{port}} }
+                server: { host: 127.0.0.1, port: {{port}}{{scheduling}} }
                 auth: { dir: {{authDir}} }
                 logging: { level: warn }
                 providers:

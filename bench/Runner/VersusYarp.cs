@@ -69,7 +69,8 @@ static class VersusYarp
         var sec = new VersusSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = $"dotnet run -c Release --project bench/Runner -- --versus-yarp --versus-rounds {o.VersusRounds} --levels {string.Join(",", o.VersusLevels)} --prewarm {o.Prewarm}" + string.Concat(o.RouterEnv.Select(e => $" --router-env {e.Key}={e.Value}")),
+            Command = $"dotnet run -c Release --project bench/Runner -- --versus-yarp --versus-rounds {o.VersusRounds} --levels {string.Join(",", o.VersusLevels)} --prewarm {o.Prewarm}" + string.Concat(o.RouterEnv.Select(e => $" --router-env {e.Key}={e.Value}"))
+                      + (o.RouterCpuScheduling is { } policy ? $" --router-cpu-scheduling {policy}" : ""),
             RouterSource = env.RouterSource, Rounds = o.VersusRounds, LoadAvgBefore = LoadRun.LoadAvg(),
         };
         foreach (var (port, what) in new[] { (LoadRun.FakePort, "fake upstream"), (LoadRun.YarpPort, "YARP"), (LoadRun.RouterPort, "router") })

@@ -49,6 +49,7 @@ public static class Commands
                 await StopQuietlyAsync(app);
                 return Fail(reason);
             }
+            using var scheduling = CpuScheduling.Start(config.Server.CpuScheduling, app.Logger);
             app.Logger.LogInformation("Router listening on {Address} (pid {Pid})", RouterHost.BoundAddress(app), Environment.ProcessId);
             await app.WaitForShutdownAsync(CancellationToken.None);
         }

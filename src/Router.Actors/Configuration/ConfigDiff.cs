@@ -29,6 +29,7 @@ public static class ConfigDiff
         Check("server.worker_keys", running.Server.WorkerKeys, next.Server.WorkerKeys);
         Check("server.allowed_hosts", running.Server.AllowedHosts, next.Server.AllowedHosts);
         Check("server.cors_origins", running.Server.CorsOrigins, next.Server.CorsOrigins);
+        Check("server.cpu_scheduling", running.Server.CpuScheduling, next.Server.CpuScheduling);
         Check("auth", running.Auth, next.Auth);
         Check("websocket", running.WebSocket, next.WebSocket);
         Check("logging.dir", running.Logging.Dir, next.Logging.Dir);

@@ -11,7 +11,7 @@ public static class ConfigKeys
 {
     public static readonly string[] Root = ["server", "auth", "websocket", "logging", "cluster", "providers", "models", "metrics", "telemetry"];
     public static readonly string[] Server =
-        ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections", "worker_keys", "allowed_hosts", "cors_origins", "watch_config"];
+        ["host", "port", "api_keys", "management_key", "max_body_bytes", "shutdown_timeout", "max_connections", "worker_keys", "allowed_hosts", "cors_origins", "watch_config", "cpu_scheduling"];
     public static readonly string[] ClientKey = ["name", "key", "models", "limits"];
     public static readonly string[] ClientKeyLimits = ["requests_per_minute", "tokens_per_day"];
     public static readonly string[] Auth = ["dir", "store", "connection_string"];
@@ -59,6 +59,7 @@ public static class ConfigKeys
     };
 
     public static readonly string[] LogLevels = ["debug", "info", "warn", "error"];
+    public static readonly string[] CpuSchedulings = ["batch", "normal"];
     public static readonly string[] Stores = ["sqlite", "postgres"];
     public static readonly string[] TokenFormats = ["form", "json"];
 }

@@ -52,6 +52,12 @@ public sealed record ServerConfig
     public IReadOnlyList<string> WorkerKeys { get; init; } = [];
     /// <summary>`server.allowed_hosts`: Host header names accepted besides server.host and the loopback names.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+    /// <summary>
+    /// `server.cpu_scheduling`: `batch` (the default) puts the router's threads in Linux's SCHED_BATCH class, so a
+    /// thread woken by I/O waits for the running one to finish its turn instead of preempting it; `normal` leaves the
+    /// scheduling the process started with. Read by `router serve` at start.
+    /// </summary>
+    public string CpuScheduling { get; init; } = "batch";
     /// <summary>`server.cors_origins`: browser origins (scheme://host[:port], as browsers send them) allowed to call the router.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 

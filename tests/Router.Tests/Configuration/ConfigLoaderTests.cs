@@ -470,7 +470,7 @@ public sealed class ConfigLoaderTests
 
     [Theory]
     [InlineData("sever:\n  port: 1\n", 1, "sever", "unknown key 'sever' (allowed: server, auth, websocket, logging, cluster, providers, models, metrics, telemetry)")]
-    [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes, shutdown_timeout, max_connections, worker_keys, allowed_hosts, cors_origins, watch_config)")]
+    [InlineData("server:\n  prot: 1\n", 2, "server.prot", "unknown key 'prot' (allowed: host, port, api_keys, management_key, max_body_bytes, shutdown_timeout, max_connections, worker_keys, allowed_hosts, cors_origins, watch_config, cpu_scheduling)")]
     [InlineData("auth:\n  store: sqlite\n  path: x\n", 3, "auth.path", "(allowed: dir, store, connection_string)")]
     [InlineData("websocket:\n  interval: 3\n", 2, "websocket.interval", "(allowed: enabled, path, ping_interval)")]
     [InlineData("logging:\n  file: x\n", 2, "logging.file", "(allowed: level, dir, request_log)")]
@@ -609,11 +609,21 @@ public sealed class ConfigLoaderTests
     [InlineData("logging:\n  request_log: 1\n", 2, "logging.request_log", "expected a boolean")]
     [InlineData("logging:\n  dir: \"\"\n", 2, "logging.dir", "must not be empty")]
     [InlineData("auth:\n  store: mysql\n", 2, "auth.store", "unknown value 'mysql' (expected one of: sqlite, postgres)")]
+    [InlineData("server:\n  port: 1\n  cpu_scheduling: realtime\n", 3, "server.cpu_scheduling", "unknown value 'realtime' (expected one of: batch, normal)")]
     [InlineData("server:\n  host: \"\"\n", 2, "server.host", "must not be empty")]
     [InlineData("server: [a]\n", 1, "server", "expected a mapping, got a list")]
     public void Wrong_section_values_are_named(string yaml, int line, string path, string fragment)
     {
         Fails(yaml, line, path, fragment);
+    }
+
+    [Theory]
+    [InlineData("", "batch")]
+    [InlineData("  cpu_scheduling: normal\n", "normal")]
+    [InlineData("  cpu_scheduling: Batch\n", "batch")]
+    public void The_cpu_scheduling_is_batch_unless_the_file_says_normal(string line, string expected)
+    {
+        Assert.Equal(expected, Load("server:\n  port: 1\n" + line + Echo).Server.CpuScheduling);
     }
 
     [Theory]

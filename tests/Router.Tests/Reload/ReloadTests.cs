@@ -53,7 +53,7 @@ public sealed class ReloadTests
         a.DefaultReply = OpenAiWire.Text("from a");
         await using var router = await StartAsync(Config(OpenAi("a", a, "k-a"), Route("^gpt-", "a")));
 
-        router.Rewrite(Config(OpenAi("a", a, "k-a"), Route("^gpt-", "a"), extraServer: "  max_body_bytes: 1000\n  api_keys: [sk-new]", level: "warn",
+        router.Rewrite(Config(OpenAi("a", a, "k-a"), Route("^gpt-", "a"), extraServer: "  max_body_bytes: 1000\n  cpu_scheduling: normal\n  api_keys: [sk-new]", level: "warn",
             aliases: "  aliases:\n    fast: gpt-fast\n"));
         var (status, answer) = await router.ReloadAsync();
 
@@ -62,7 +62,7 @@ public sealed class ReloadTests
         Assert.Contains("logging.level: warn", changes);
         Assert.Contains("models.aliases: changed", changes);
         Assert.Contains("server.api_keys: changed", changes);
-        Assert.Equal(["server.max_body_bytes"], answer["restart_needed"]!.AsArray().Select(c => c!.ToString()));
+        Assert.Equal(["server.max_body_bytes", "server.cpu_scheduling"], answer["restart_needed"]!.AsArray().Select(c => c!.ToString()));
         Assert.StartsWith("401", await AskAsync(router, "fast")); // client keys now required
         router.Http.DefaultRequestHeaders.Authorization = new("Bearer", "sk-new");
         Assert.StartsWith("200", await AskAsync(router, "fast"));
@@ -70,7 +70,7 @@ public sealed class ReloadTests
         // A second reload of the same file still names what waits for a restart, and changes nothing else.
         var (_, again) = await router.ReloadAsync();
         Assert.Empty(again["changes"]!.AsArray());
-        Assert.Equal(["server.max_body_bytes"], again["restart_needed"]!.AsArray().Select(c => c!.ToString()));
+        Assert.Equal(["server.max_body_bytes", "server.cpu_scheduling"], again["restart_needed"]!.AsArray().Select(c => c!.ToString()));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class ServerBlock(ConfigSource source) : BlockReader(source)
         "port" => config with { Port = Port(e) ?? config.Port },
         "api_keys" => config with { ClientKeys = ClientKeys(e) },
         "watch_config" => config with { WatchConfig = Bool(e) ?? config.WatchConfig },
+        "cpu_scheduling" => config with { CpuScheduling = OneOf(e, ConfigKeys.CpuSchedulings) ?? config.CpuScheduling },
         "management_key" => config with { ManagementKey = String(e) ?? config.ManagementKey },
         "worker_keys" => config with { WorkerKeys = StringList(e) ?? config.WorkerKeys },
         "allowed_hosts" => config with { AllowedHosts = AllowedHosts(e) },
