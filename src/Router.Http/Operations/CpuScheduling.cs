@@ -84,9 +84,9 @@ public sealed class CpuScheduling : IDisposable
                 .Where(tid => tid > 0)
                 .ToList();
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return [];
+            return []; // the process is gone, or /proc is not readable: nothing to set (the sweep runs on a timer and must not throw)
         }
     }
 
