@@ -160,7 +160,7 @@ static class AccountTargets
         var fake = $"http://127.0.0.1:{FakePort}";
         var path = Path.Combine(cache, $"router-bench-{RouterPort}.yaml");
         File.WriteAllText(path, $$"""
-            server: { host: 127.0.0.1, port: {{RouterPort}}, worker_keys: [{{WorkerKey}}] }
+            server: { host: 127.0.0.1, port: {{RouterPort}}, worker_keys: [{{WorkerKey}}]{{Procs.CpuSchedulingEntry}} }
             auth: { dir: {{authDir}} }
             logging: { level: warn }
             providers:

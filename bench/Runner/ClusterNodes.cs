@@ -43,7 +43,7 @@ static class ClusterNodes
         Directory.CreateDirectory(dir);
         var config = Path.Combine(dir, "config.yaml");
         File.WriteAllText(config, $$"""
-            server: { host: 127.0.0.1, port: {{port}}, management_key: {{ManagementKey}} }
+            server: { host: 127.0.0.1, port: {{port}}, management_key: {{ManagementKey}}{{Procs.CpuSchedulingEntry}} }
             auth: { dir: {{Path.Combine(dir, "auth")}} }
             logging: { level: warn }
             {{Providers(fakePort, coolPort)}}
@@ -65,7 +65,7 @@ static class ClusterNodes
             File.CreateSymbolicLink(Path.Combine(dir, "auth", "keys"), keys);
             var config = Path.Combine(dir, "config.yaml");
             File.WriteAllText(config, $$"""
-                server: { host: 127.0.0.1, port: {{httpPorts[i]}}, management_key: {{ManagementKey}} }
+                server: { host: 127.0.0.1, port: {{httpPorts[i]}}, management_key: {{ManagementKey}}{{Procs.CpuSchedulingEntry}} }
                 auth: { dir: {{Path.Combine(dir, "auth")}}, store: postgres, connection_string: "{{connectionString}}" }
                 logging: { level: warn }
                 cluster:

@@ -368,13 +368,15 @@ namespace Bench
         /// <summary>The routers' `server.cpu_scheduling` (--router-cpu-scheduling); their default when null.</summary>
         public static string? CpuScheduling;
 
+        /// <summary>What every router config the bench writes adds to its `server:` mapping for <see cref="CpuScheduling"/>.</summary>
+        public static string CpuSchedulingEntry => CpuScheduling is null ? "" : $", cpu_scheduling: {CpuScheduling}";
+
         public static string WriteRouterConfig(string cache, int port, int fakePort, string authDir, string? httpVersion = null)
         {
             var version = httpVersion is null ? "" : $"\n    http_version: \"{httpVersion}\"";
-            var scheduling = CpuScheduling is null ? "" : $", cpu_scheduling: {CpuScheduling}";
             var path = Path.Combine(cache, $"router-bench-{port}.yaml");
             File.WriteAllText(path, $$"""
-                server: { host: 127.0.0.1, port: {{port}}{{scheduling}} }
+                server: { host: 127.0.0.1, port: {{port}}{{CpuSchedulingEntry}} }
                 auth: { dir: {{authDir}} }
                 logging: { level: warn }
                 providers:

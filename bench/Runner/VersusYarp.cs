@@ -27,6 +27,7 @@ sealed class VersusFigures
     /// <summary>The median of the rounds' ratios: each ratio is of two runs seconds apart, so the machine's drift over
     /// minutes cancels in it, and one disturbed round cannot move the median.</summary>
     public double MedianRatio => Stats.Median(Ratios()) ?? 0;
+    public double PassThroughMedian => Stats.Median(PassThroughRatios()) ?? 0;
 
     /// <summary>Each round's pass-through ÷ translated ratio (router openai→openai ÷ openai→anthropic).</summary>
     public IEnumerable<double> PassThroughRatios() => RouterRps.Zip(TranslatedRps, (r, t) => t > 0 ? r / t : 0);
@@ -129,7 +130,7 @@ static class VersusYarp
                     Console.WriteLine($"{f.Mode,-6} c{conc,-4} median {f.MedianRatio:0.00}×; CPU per answer router {f.RouterCpuUs:0} µs, YARP {f.YarpCpuUs:0} µs; router per answer: "
                         + $"{f.RouterKbPerAnswer:0.0} KB, {f.RouterHandOffsPerAnswer:0.0} hand-offs, GC pause {f.RouterGcPauseUsPerAnswer:0.0} µs; "
                         + $"collections gen0 {f.RouterCounts.Gen0:0} gen1 {f.RouterCounts.Gen1:0} gen2 {f.RouterCounts.Gen2:0}"
-                        + (f.TranslatedRps.Count > 0 ? $"; pass-through ÷ translated median {Stats.Median(f.PassThroughRatios()):0.00}×, translated CPU per answer {f.TranslatedCpuUs:0} µs" : ""));
+                        + (f.TranslatedRps.Count > 0 ? $"; pass-through ÷ translated median {f.PassThroughMedian:0.00}×, translated CPU per answer {f.TranslatedCpuUs:0} µs" : ""));
                 }
             sec.Problems.AddRange(LoadRun.LogProblems(router));
             if (!router.Alive) sec.Problems.Add($"router is not running at the end (exit {router.Proc.ExitCode})");
@@ -160,14 +161,15 @@ static class VersusYarp
         }
         if (s.Figures.FirstOrDefault(f => f.Mode == "json" && f.Concurrency == 64 && f.TranslatedRps.Count > 0) is { } j)
         {
-            var median = Stats.Median(j.PassThroughRatios()) ?? 0;
+            var median = j.PassThroughMedian;
             yield return ($"same-format pass-through at least as fast as translation (JSON, closed 64, median of {s.Rounds} rounds with the router's two routes in turn)",
-                $"openai→openai ÷ openai→anthropic {median:0.00}× (rounds {j.PassThroughRatios().Min():0.00}–{j.PassThroughRatios().Max():0.00}); router CPU per answer {Report.F(j.RouterCpuUs, "0")} vs {Report.F(j.TranslatedCpuUs, "0")} µs",
+                $"openai→openai ÷ openai→anthropic {median:0.00}× (rounds {Range(j.PassThroughRatios())}); router CPU per answer {Report.F(j.RouterCpuUs, "0")} vs {Report.F(j.TranslatedCpuUs, "0")} µs",
                 j.Errors == 0 && median >= 1 ? "**met**" : "**missed**");
         }
     }
 
-    private static string Range(VersusFigures f) => $"{f.Ratios().Min():0.00}–{f.Ratios().Max():0.00}";
+    private static string Range(VersusFigures f) => Range(f.Ratios());
+    private static string Range(IEnumerable<double> ratios) => $"{ratios.Min():0.00}–{ratios.Max():0.00}";
 
     public static void Append(StringBuilder sb, VersusSection? s)
     {
@@ -186,7 +188,7 @@ static class VersusYarp
         foreach (var f in s.Figures.Where(f => f.TranslatedRps.Count > 0))
             sb.AppendLine($"The router's translated route (openai→anthropic) ran in the same {f.Mode} closed-{f.Concurrency} rounds: {f.TranslatedRps.Average():0} req/s (mean), " +
                           $"{Report.F(f.TranslatedCpuUs, "0")} µs of router CPU per answer against the pass-through's {Report.F(f.RouterCpuUs, "0")}; " +
-                          $"pass-through ÷ translated {Stats.Median(f.PassThroughRatios()):0.00}× (median; rounds {f.PassThroughRatios().Min():0.00}–{f.PassThroughRatios().Max():0.00}).").AppendLine();
+                          $"pass-through ÷ translated {f.PassThroughMedian:0.00}× (median; rounds {Range(f.PassThroughRatios())}).").AppendLine();
         foreach (var p in s.Problems) sb.AppendLine($"- {p.ReplaceLineEndings(" ")}");
         if (s.Problems.Count > 0) sb.AppendLine();
     }
