@@ -50,6 +50,7 @@ public static class Commands
                 return Fail(reason);
             }
             using var scheduling = CpuScheduling.Start(config.Server.CpuScheduling, app.Logger);
+            using var trim = IdleHeapTrim.Start();
             app.Logger.LogInformation("Router listening on {Address} (pid {Pid})", RouterHost.BoundAddress(app), Environment.ProcessId);
             await app.WaitForShutdownAsync(CancellationToken.None);
         }

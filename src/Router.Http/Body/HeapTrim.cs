@@ -18,6 +18,13 @@ public sealed class HeapTrim
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
+    /// <summary>A compacting collection of every generation that decommits the memory it frees.</summary>
+    public static void CollectAggressively()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
     private int _running;
 
     public void Request()
@@ -27,8 +34,7 @@ public sealed class HeapTrim
         {
             try
             {
-                GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                CollectAggressively();
             }
             finally
             {

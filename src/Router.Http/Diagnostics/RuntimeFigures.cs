@@ -35,6 +35,9 @@ public static class RuntimeFigures
                 ["collections"] = new JsonArray(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)),
                 ["allocated_bytes"] = GC.GetTotalAllocatedBytes(false),
                 ["pause_ms"] = Math.Round(GC.GetTotalPauseDuration().TotalMilliseconds, 1),
+                // `router serve` trims the heap when it goes quiet (IdleHeapTrim); a router inside another process does not.
+                ["idle_trims"] = Operations.IdleHeapTrim.Trims,
+                ["last_idle_trim_ms"] = Math.Round(Operations.IdleHeapTrim.LastTrimMs, 1),
             },
             ["jit"] = new JsonObject
             {
