@@ -7,14 +7,14 @@ namespace Router.Http.Operations;
 /// Gives memory back once the router goes quiet. The GC collects its young generation only when that generation's
 /// budget is spent, and the budget grows with the CPU's cache: on a CPU with a large L3 an idle router kept the
 /// whole of its start-up's garbage (about 50 MB) for as long as it stayed idle, and after a burst it keeps the
-/// burst's. So twice a second this reads how much the process has allocated: once a second has gone by with almost
-/// nothing allocated and enough since the last trim to be worth it, it runs one compacting, aggressive collection
+/// burst's. So four times a second this reads how much the process has allocated: once half a second has gone by
+/// with almost nothing allocated and enough since the last trim to be worth it, it runs one compacting, aggressive collection
 /// (which decommits what it frees; 25–200 ms on this kind of heap, paid while nothing is being served) and hands
-/// the C heap's free pages back. A router serving more than a request or two a second is never trimmed.
+/// the C heap's free pages back. A router serving more than a few requests a second is never trimmed.
 /// </summary>
 public sealed class IdleHeapTrim : IDisposable
 {
-    private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(250);
 
     private readonly IdleTrimPolicy _policy = new(GC.GetTotalAllocatedBytes(false));
     private readonly Timer _timer;
@@ -66,8 +66,8 @@ public sealed class IdleHeapTrim : IDisposable
 
 /// <summary>
 /// When to trim, from the process's running total of allocated bytes read at each check: each of the last
-/// <see cref="QuietChecks"/> intervals allocated less than <see cref="QuietBytes"/> (an idle router allocates about
-/// 1 KB in one, a JSON answer about 10 KB: at most a request now and then is being served), and at least
+/// <see cref="QuietChecks"/> intervals allocated less than <see cref="QuietBytes"/> (an idle router allocates a few hundred
+/// bytes in one, a JSON answer about 10 KB: at most a request now and then is being served), and at least
 /// <see cref="WorthBytes"/> were allocated since the last trim (there is garbage worth a full collection).
 /// </summary>
 public sealed class IdleTrimPolicy(long allocatedAtStart)

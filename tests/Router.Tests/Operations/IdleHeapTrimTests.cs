@@ -11,10 +11,10 @@ public sealed class IdleHeapTrimTests
     private const long Quiet = IdleTrimPolicy.QuietBytes / 2, Mb = 1024 * 1024, Busy = Mb;
 
     [Fact]
-    public void The_garbage_of_start_up_is_trimmed_at_the_first_quiet_second()
+    public void The_garbage_of_start_up_is_trimmed_at_the_first_quiet_half_second()
     {
         var policy = new IdleTrimPolicy(allocatedAtStart: 40 * Mb);
-        Assert.False(policy.ShouldTrim(40 * Mb + Quiet)); // one quiet check is not yet a quiet second
+        Assert.False(policy.ShouldTrim(40 * Mb + Quiet)); // one quiet check is not yet a quiet half second
         Assert.True(policy.ShouldTrim(40 * Mb + 2 * Quiet));
     }
 
@@ -25,7 +25,7 @@ public sealed class IdleHeapTrimTests
         var allocated = 0L;
         for (var check = 0; check < 100; check++)
             Assert.False(policy.ShouldTrim(allocated += Busy));
-        // One busy interval between quiet ones starts the quiet second over.
+        // One busy interval between quiet ones starts the quiet half second over.
         Assert.False(policy.ShouldTrim(allocated += Quiet));
         Assert.False(policy.ShouldTrim(allocated += Busy));
         Assert.False(policy.ShouldTrim(allocated += Quiet));
@@ -81,7 +81,7 @@ public sealed class IdleHeapTrimTests
         do
         {
             // A look allocates more than a quiet interval may (the assembly list alone): the router needs a quiet
-            // second between looks to trim at all.
+            // half second between looks to trim at all.
             await Task.Delay(TimeSpan.FromSeconds(2));
             gc = (await http.GetFromJsonAsync<JsonObject>("/v0/management/runtime"))!["gc"]!.AsObject();
         } while ((int)gc["idle_trims"]! < trims && DateTime.UtcNow < deadline);
