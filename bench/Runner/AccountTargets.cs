@@ -79,11 +79,7 @@ static class AccountTargets
                             sec.Problems.Add($"preflight: {t.Label} {(stream ? "stream" : "JSON")}: {why}");
 
             // The same unmeasured prewarm as the load run: this router is fresh, and its first round ran on code not yet at its final tier.
-            if (o.Prewarm > 0)
-            {
-                Console.WriteLine($"accounts prewarm: {o.Prewarm:0.#} s of closed-{conc} load per target and mode, not measured");
-                await Load.Prewarm(targets, conc, o);
-            }
+            await Load.Prewarm("accounts prewarm", "target", targets, conc, o);
 
             // Rounds in alternating order, each target's figure the sum over rounds: on a shared 2-core box one run alone is noise.
             var warm = TimeSpan.FromSeconds(o.Warmup);

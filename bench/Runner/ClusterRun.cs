@@ -46,7 +46,9 @@ static class ClusterRun
             sec.Procs["single"] = new ProcStats { StartupMs = await Procs.WaitReady(single.Proc!, single.Url + "/v1/health", s => s == 200, TimeSpan.FromSeconds(60)) };
             await Preflight(single, o, sec);
             await IdleCpu([single], sec);
-            await Prewarm([single], o);
+            // Measured cold, the first runs compared code at different JIT tiers (the three nodes' first JSON run took
+            // 0.28 ms of CPU a request, the same load minutes later 0.11 ms): every router gets the load run's prewarm.
+            await Load.Prewarm("cluster prewarm", "router", [Gpt(single)], 64, o);
             Console.WriteLine($"{"run",-34} {"ok/s",8} {"p50 ms",8} {"p99 ms",8} {"errors",6}  router CPU % of a core");
             IReadOnlyList<ClusterNode> alone = [single];
             await m.Measure("single-json-c64", "one router alone (SQLite), API key", [Gpt(single)], false, 64, alone);
@@ -67,7 +69,7 @@ static class ClusterRun
             Console.WriteLine("cluster: account entities on " + string.Join(", ", sec.AccountHosts.Select(h => $"{h.Key} → {h.Value}")));
             foreach (var n in nodes) await Preflight(n, o, sec);
             await IdleCpu(nodes, sec);
-            await Prewarm(nodes, o);
+            await Load.Prewarm("cluster prewarm", "router", nodes.Select(Gpt), 64, o);
 
             var slotHost = nodes.First(n => n.Name == sec.AccountHosts["slot-openai"]);
             var slotRemote = nodes.First(n => n != slotHost);
@@ -116,18 +118,6 @@ static class ClusterRun
             try { Directory.Delete(root, true); } catch { }
         }
         return sec;
-    }
-
-    /// <summary>
-    /// The load run's unmeasured prewarm, on every router of a comparison: measured cold, the first runs after a start
-    /// compared code at different JIT tiers (the three nodes' first JSON run at 0.28 ms of CPU a request, the same load
-    /// minutes later at 0.11 ms).
-    /// </summary>
-    private static async Task Prewarm(IReadOnlyList<ClusterNode> routers, Options o)
-    {
-        if (o.Prewarm <= 0) return;
-        Console.WriteLine($"cluster prewarm: {o.Prewarm:0.#} s of closed-64 load per router and mode, not measured");
-        await Load.Prewarm(routers.Select(Gpt), 64, o);
     }
 
     private static Target Gpt(ClusterNode n) => new($"{n.Name}-gpt", $"{n.Name} openai→openai", n.Url + "/v1/chat/completions", "gpt-bench", new(), "openai");

@@ -71,9 +71,14 @@ static class Load
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 
-    /// <summary>Unmeasured closed-loop load on each target, JSON then stream, for --prewarm seconds: hot paths reach their final JIT tier.</summary>
-    public static async Task Prewarm(IEnumerable<Target> targets, int concurrency, Options o)
+    /// <summary>
+    /// The unmeasured prewarm (--prewarm S, none when 0): closed load on each target, JSON then stream, so what is
+    /// measured next runs at its final JIT tier. <paramref name="what"/> and <paramref name="per"/> name it in the log.
+    /// </summary>
+    public static async Task Prewarm(string what, string per, IEnumerable<Target> targets, int concurrency, Options o)
     {
+        if (o.Prewarm <= 0) return;
+        Console.WriteLine($"{what}: {o.Prewarm:0.#} s of closed-{concurrency} load per {per} and mode, not measured");
         foreach (var t in targets)
             foreach (var stream in new[] { false, true })
                 await Closed(t, stream, concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(o.Prewarm), o.Chunks);

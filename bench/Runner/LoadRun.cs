@@ -183,11 +183,7 @@ static class LoadRun
 
         // Every target (YARP and Portkey too) first serves closed-64 load unmeasured, JSON then stream: a .NET process
         // measured minutes after start runs its hot paths at their final tier, not at the tier the first requests got.
-        if (o.Prewarm > 0)
-        {
-            Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per target and mode, not measured");
-            await Load.Prewarm(targets.Where(t => !sec.NotRun.ContainsKey(t.T.Key) && t.Proc is not { Alive: false }).Select(t => t.T), 64, o);
-        }
+        await Load.Prewarm("prewarm", "target", targets.Where(t => !sec.NotRun.ContainsKey(t.T.Key) && t.Proc is not { Alive: false }).Select(t => t.T), 64, o);
 
         await using (var rss = new RssSampler(pids))
         {

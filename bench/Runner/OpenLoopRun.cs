@@ -73,11 +73,7 @@ static class OpenLoopRun
                 (LoadRun.RouterAnthropic, router),
             };
             sec.Targets = targets.Select(t => new[] { t.T.Key, t.T.Label }).ToList();
-            if (o.Prewarm > 0)
-            {
-                Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per target and mode, not measured");
-                await Load.Prewarm(targets.Select(t => t.T), 64, o);
-            }
+            await Load.Prewarm("prewarm", "target", targets.Select(t => t.T), 64, o);
 
             var warm = TimeSpan.FromSeconds(o.Warmup);
             var dur = TimeSpan.FromSeconds(o.Duration);

@@ -85,11 +85,7 @@ static class VersusYarp
             var pair = new[] { (T: LoadRun.RouterOpenAi, Proc: router), (T: LoadRun.Yarp, Proc: yarp) };
             // JSON at closed 64 also runs the router's translated route, so the pass-through target has rounds of its own.
             var trio = new[] { pair[0], pair[1], (T: LoadRun.RouterAnthropic, Proc: router) };
-            if (o.Prewarm > 0)
-            {
-                Console.WriteLine($"prewarm: {o.Prewarm:0.#} s of closed-64 load per proxy and mode, not measured");
-                await Load.Prewarm(pair.Select(p => p.T), 64, o);
-            }
+            await Load.Prewarm("prewarm", "proxy", pair.Select(p => p.T), 64, o);
             var warm = TimeSpan.FromSeconds(o.Warmup);
             var dur = TimeSpan.FromSeconds(Math.Min(o.Duration, 3));
             sec.DurationS = dur.TotalSeconds;
