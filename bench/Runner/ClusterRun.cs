@@ -22,7 +22,7 @@ static class ClusterRun
         var sec = new ClusterSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = "dotnet run -c Release --project bench/Runner -- --cluster" + (o.Quick ? " --quick" : "") + (o.Pin ? "" : " --no-pin") + (o.Prewarm != 4 ? $" --prewarm {o.Prewarm}" : ""),
+            Command = "dotnet run -c Release --project bench/Runner -- --cluster" + (o.Quick ? " --quick" : "") + (o.Pin ? "" : " --no-pin") + (o.Prewarm != Options.DefaultPrewarm ? $" --prewarm {o.Prewarm}" : ""),
             Commit = env.Commit, RouterSource = env.RouterSource, Pinned = Children.Pin,
             WarmupS = o.Warmup, DurationS = o.Duration, Chunks = o.Chunks, LoadAvgBefore = LoadRun.LoadAvg(),
         };

@@ -97,7 +97,7 @@ static class LoadRun
         var sec = new LoadSection
         {
             When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
-            Command = "dotnet run -c Release --project bench/Runner --" + (o.Quick ? " --quick" : "") + (o.Pin ? "" : " --no-pin") + (o.Warmup != 1 && !o.Quick ? $" --warmup {o.Warmup}" : "") + (o.Prewarm != 4 ? $" --prewarm {o.Prewarm}" : ""),
+            Command = "dotnet run -c Release --project bench/Runner --" + (o.Quick ? " --quick" : "") + (o.Pin ? "" : " --no-pin") + (o.Warmup != 1 && !o.Quick ? $" --warmup {o.Warmup}" : "") + (o.Prewarm != Options.DefaultPrewarm ? $" --prewarm {o.Prewarm}" : ""),
             Commit = env.Commit, RouterSource = env.RouterSource, Machine = env.Machine, Pinned = Children.Pin,
             WarmupS = o.Warmup, DurationS = o.Duration, Chunks = o.Chunks, OpenRate = o.OpenRate,
             LoadAvgBefore = LoadAvg(),

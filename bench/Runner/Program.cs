@@ -121,7 +121,9 @@ namespace Bench
         /// <summary>--router-cpu-scheduling batch|normal: the router's `server.cpu_scheduling` (its default, batch, when not given),
         /// to A/B it (such a run is printed, not written to results/).</summary>
         public string? RouterCpuScheduling;
-        public double Duration = 5, Warmup = 1, Prewarm = 4;
+        /// <summary>--prewarm's default: a recorded command names --prewarm only when it differs.</summary>
+        public const double DefaultPrewarm = 4;
+        public double Duration = 5, Warmup = 1, Prewarm = DefaultPrewarm;
         public int SoakStreams = 10_000, SoakChunks = 20, SoakDelayMs = 500;
         public double SoakRampS = 2;
         public string SoakUpstreamHttp = "2";
