@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Router.Persistence;
 
@@ -74,9 +72,7 @@ public sealed class LegacyRowRewriting(ActorSystem system, string store, string 
         }
     }
 
-    private DbConnection Open() => PersistenceHocon.IsPostgres(store)
-        ? new NpgsqlConnection(connectionString)
-        : new SqliteConnection(connectionString);
+    private DbConnection Open() => StoreConnection.Create(store, connectionString);
 
     private static async Task<List<Row>> ReadAsync(DbConnection connection, Table table, int serializerId)
     {

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Router.Actors.Configuration;
 using Router.Persistence;
 
@@ -56,7 +54,7 @@ public sealed class ManagedKeyStore(AuthConfig auth)
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        DbConnection connection = PersistenceHocon.IsPostgres(auth.Store) ? new NpgsqlConnection(_connectionString) : new SqliteConnection(_connectionString);
+        var connection = StoreConnection.Create(auth.Store, _connectionString);
         await connection.OpenAsync(cancellationToken);
         if (_created) return connection;
         await using var create = Command(connection,

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Router.Persistence.Usage;
 
@@ -67,7 +65,7 @@ public sealed class UsageStore(string store, string connectionString)
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        DbConnection connection = PersistenceHocon.IsPostgres(store) ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
+        var connection = StoreConnection.Create(store, connectionString);
         await connection.OpenAsync(cancellationToken);
         if (!_created)
         {
