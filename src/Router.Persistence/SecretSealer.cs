@@ -20,43 +20,51 @@ public sealed class SecretSealer : ISecretSealing
 
     private static readonly ConcurrentDictionary<string, SecretSealer> ByAuthDirectory = new();
 
-    private readonly IDataProtector _protector;
+    // The key ring is read (or its first key made) when something is first sealed or unsealed: a router whose
+    // accounts are all API keys never loads it, and one that has tokens pays for it off the start-up path.
+    private readonly Lazy<IDataProtector> _protector;
 
     public string KeysDirectory { get; }
 
-    private SecretSealer(IDataProtector protector, string keysDirectory)
+    private SecretSealer(string authDir)
     {
-        _protector = protector;
-        KeysDirectory = keysDirectory;
+        KeysDirectory = Path.Combine(Path.GetFullPath(authDir), KeysDirectoryName);
+        _protector = new Lazy<IDataProtector>(() => OpenKeyRing(KeysDirectory));
     }
 
     /// <summary>The sealer of one auth dir, shared by everything in the process that writes there.</summary>
     public static SecretSealer ForAuthDirectory(string authDir) =>
-        ByAuthDirectory.GetOrAdd(Path.GetFullPath(authDir), Open);
+        ByAuthDirectory.GetOrAdd(Path.GetFullPath(authDir), dir => new SecretSealer(dir));
 
-    /// <summary>A new sealer reading the key ring from disk (tests use it to prove the keys there decrypt).</summary>
+    /// <summary>A new sealer with the key ring read from disk now (tests use it to prove the keys there decrypt).</summary>
     public static SecretSealer Open(string authDir)
     {
-        var keys = Path.Combine(Path.GetFullPath(authDir), KeysDirectoryName);
+        var sealer = new SecretSealer(authDir);
+        _ = sealer._protector.Value;
+        return sealer;
+    }
+
+    private static IDataProtector OpenKeyRing(string keys)
+    {
         OwnerOnlyFiles.EnsureDirectory(keys);
         var provider = DataProtectionProvider.Create(new DirectoryInfo(keys), builder => builder.SetApplicationName(ApplicationName));
-        var sealer = new SecretSealer(provider.CreateProtector(Purpose), keys);
+        var protector = provider.CreateProtector(Purpose);
         // Creates the first key now, so its file can be restricted before anything is sealed with it.
-        sealer._protector.Protect([0]);
+        protector.Protect([0]);
         OwnerOnlyFiles.Restrict(keys, "*.xml");
-        return sealer;
+        return protector;
     }
 
     public static bool IsSealed(string? value) => value is not null && value.StartsWith(Prefix, StringComparison.Ordinal);
 
-    public string Seal(string plain) => Prefix + _protector.Protect(plain);
+    public string Seal(string plain) => Prefix + _protector.Value.Protect(plain);
 
     public string? SealOrNull(string? plain) => plain is null ? null : Seal(plain);
 
     /// <summary>The clear text of a sealed value; a value written before sealing existed is returned as it is.</summary>
     /// <exception cref="CryptographicException">The value was sealed with a key ring this router does not have.</exception>
     public string Unseal(string sealedOrPlain) =>
-        IsSealed(sealedOrPlain) ? _protector.Unprotect(sealedOrPlain[Prefix.Length..]) : sealedOrPlain;
+        IsSealed(sealedOrPlain) ? _protector.Value.Unprotect(sealedOrPlain[Prefix.Length..]) : sealedOrPlain;
 
     public string? UnsealOrNull(string? sealedOrPlain) => sealedOrPlain is null ? null : Unseal(sealedOrPlain);
 }
