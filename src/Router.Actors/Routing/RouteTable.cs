@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Router.Actors.Configuration;
 
@@ -10,7 +11,16 @@ namespace Router.Actors.Routing;
 /// </summary>
 public sealed class RouteTable
 {
-    private sealed record Compiled(IReadOnlyList<(Regex Pattern, IReadOnlyList<string> Providers)> Routes, IReadOnlyDictionary<string, string> Aliases);
+    private sealed record Compiled(IReadOnlyList<(Regex Pattern, IReadOnlyList<string> Providers)> Routes, IReadOnlyDictionary<string, string> Aliases)
+    {
+        // Answers already worked out, by the model name the client sent: a request for a known model runs no pattern
+        // (a match with its timeout guard costs about 1 % of the router's CPU on a JSON answer). Bounded, so names
+        // made up by clients cannot grow it; past the bound, patterns run as before.
+        public readonly ConcurrentDictionary<string, (string UpstreamModel, IReadOnlyList<string> Providers)?> Resolved = new();
+        public int Remembered;
+    }
+
+    private const int MaxRemembered = 1024;
 
     private volatile Compiled _table;
 
@@ -32,6 +42,15 @@ public sealed class RouteTable
     public (string UpstreamModel, IReadOnlyList<string> Providers)? Resolve(string model)
     {
         var table = _table;
+        if (table.Resolved.TryGetValue(model, out var known)) return known;
+        var resolved = Match(table, model);
+        if (Volatile.Read(ref table.Remembered) < MaxRemembered && table.Resolved.TryAdd(model, resolved))
+            Interlocked.Increment(ref table.Remembered);
+        return resolved;
+    }
+
+    private static (string UpstreamModel, IReadOnlyList<string> Providers)? Match(Compiled table, string model)
+    {
         var upstream = table.Aliases.GetValueOrDefault(model, model);
         foreach (var (pattern, providers) in table.Routes)
             if (pattern.IsMatch(upstream))

@@ -45,6 +45,29 @@ public sealed class RoutingRulesTests
         Assert.Null(Table(("^gpt-", ["openai"])).Resolve("llama-3"));
     }
 
+    [Fact]
+    public void A_remembered_answer_ends_with_its_table_on_reload()
+    {
+        var table = Table(("^gpt-", ["openai"]));
+        Assert.Equal(["openai"], table.Resolve("gpt-5")!.Value.Providers);
+        Assert.Null(table.Resolve("llama-3"));
+
+        table.Replace(new ModelsConfig { Routing = [new RouteConfig("^gpt-", ["other"], 0), new RouteConfig("^llama-", ["local"], 0)] });
+
+        Assert.Equal(["other"], table.Resolve("gpt-5")!.Value.Providers);
+        Assert.Equal(["local"], table.Resolve("llama-3")!.Value.Providers);
+    }
+
+    [Fact]
+    public void Models_past_the_remembered_bound_still_resolve()
+    {
+        var table = Table(("^gpt-", ["openai"]));
+        for (var i = 0; i < 3000; i++)
+            Assert.Equal(i % 2 == 0 ? "openai" : null, table.Resolve(i % 2 == 0 ? $"gpt-{i}" : $"made-up-{i}")?.Providers.Single());
+        Assert.Equal("gpt-2998", table.Resolve("gpt-2998")!.Value.UpstreamModel);
+        Assert.Null(table.Resolve("made-up-2999"));
+    }
+
     [Theory]
     [InlineData("gpt-4.1", true)]
     [InlineData("meta-llama/Llama-3.3-70B-Instruct", true)]
