@@ -208,12 +208,12 @@ static class Idle
         var floorStartup = sec?.MedianStartupMsOf(TopFloor);
         yield return ("router idle RSS < 100 MB (fresh start, 2 s after the first 200, median of the idle-breakdown starts)",
             m is null ? "–" : $"{m.RssMb:0.0} MB" + (floor is null ? "" : $"; the design's floor alone {floor.RssMb:0.0} MB"),
-            m is null ? "not measured" : Met(m.RssMb < 100) + (floor?.RssMb >= 100 ? " (the design's floor misses it too)" : ""));
+            m is null ? "not measured" : Met(m.RssMb < 100) + (m.RssMb >= 100 && floor?.RssMb >= 100 ? " (the design's floor misses it too)" : ""));
         var st = sec?.MedianStartupMs;
         yield return ("router start to first 200 on /v1/health < 1 s (median of the idle-breakdown starts)",
             st is null ? "–" : $"{st / 1000:0.00} s ({sec!.MedianCpuMs:0} ms CPU)" +
                 (floorStartup is { } fs ? $"; the design's floor alone {fs / 1000:0.00} s" : ""),
-            st is null ? "not measured" : Met(st < 1000) + (floorStartup >= 1000 ? " (the design's floor misses it too)" : ""));
+            st is null ? "not measured" : Met(st < 1000) + (st >= 1000 && floorStartup >= 1000 ? " (the design's floor misses it too)" : ""));
     }
 
     public static void Markdown(StringBuilder sb, IdleSection sec)
