@@ -22,14 +22,28 @@ public sealed class SecretSealer : ISecretSealing
 
     // The key ring is read (or its first key made) when something is first sealed or unsealed: a router whose
     // accounts are all API keys never loads it, and one that has tokens pays for it off the start-up path.
-    private readonly Lazy<IDataProtector> _protector;
+    // A key ring that could not be opened (say a full disk at its first key) is tried again at the next use.
+    private readonly Lock _opening = new();
+    private IDataProtector? _protector;
 
     public string KeysDirectory { get; }
 
     private SecretSealer(string authDir)
     {
         KeysDirectory = Path.Combine(Path.GetFullPath(authDir), KeysDirectoryName);
-        _protector = new Lazy<IDataProtector>(() => OpenKeyRing(KeysDirectory));
+    }
+
+    private IDataProtector Protector
+    {
+        get
+        {
+            if (Volatile.Read(ref _protector) is { } open) return open;
+            lock (_opening)
+            {
+                if (_protector is null) Volatile.Write(ref _protector, OpenKeyRing(KeysDirectory));
+                return _protector;
+            }
+        }
     }
 
     /// <summary>The sealer of one auth dir, shared by everything in the process that writes there.</summary>
@@ -40,7 +54,7 @@ public sealed class SecretSealer : ISecretSealing
     public static SecretSealer Open(string authDir)
     {
         var sealer = new SecretSealer(authDir);
-        _ = sealer._protector.Value;
+        _ = sealer.Protector;
         return sealer;
     }
 
@@ -57,14 +71,14 @@ public sealed class SecretSealer : ISecretSealing
 
     public static bool IsSealed(string? value) => value is not null && value.StartsWith(Prefix, StringComparison.Ordinal);
 
-    public string Seal(string plain) => Prefix + _protector.Value.Protect(plain);
+    public string Seal(string plain) => Prefix + Protector.Protect(plain);
 
     public string? SealOrNull(string? plain) => plain is null ? null : Seal(plain);
 
     /// <summary>The clear text of a sealed value; a value written before sealing existed is returned as it is.</summary>
     /// <exception cref="CryptographicException">The value was sealed with a key ring this router does not have.</exception>
     public string Unseal(string sealedOrPlain) =>
-        IsSealed(sealedOrPlain) ? _protector.Value.Unprotect(sealedOrPlain[Prefix.Length..]) : sealedOrPlain;
+        IsSealed(sealedOrPlain) ? Protector.Unprotect(sealedOrPlain[Prefix.Length..]) : sealedOrPlain;
 
     public string? UnsealOrNull(string? sealedOrPlain) => sealedOrPlain is null ? null : Unseal(sealedOrPlain);
 }

@@ -148,6 +148,31 @@ public sealed class SecretsAtRestTests
     private static IEnumerable<string> DatabaseFiles(string authDir) => Directory.EnumerateFiles(authDir, PersistenceHocon.SqliteFileName + "*");
 
     [Fact]
+    public void A_key_ring_that_cannot_be_opened_is_tried_again_at_the_next_seal()
+    {
+        var authDir = Path.Combine(Path.GetTempPath(), "router-keyring-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(authDir);
+        var blocker = Path.Combine(authDir, SecretSealer.KeysDirectoryName);
+        File.WriteAllText(blocker, "a file where the key ring's directory goes");
+        try
+        {
+            var sealer = SecretSealer.ForAuthDirectory(authDir); // the key ring is not opened yet
+            Assert.ThrowsAny<IOException>(() => sealer.Seal("secret"));
+
+            File.Delete(blocker);
+            var sealedValue = sealer.Seal("secret");
+
+            Assert.True(SecretSealer.IsSealed(sealedValue));
+            Assert.Equal("secret", SecretSealer.Open(authDir).Unseal(sealedValue));
+            Assert.Equal(OwnerDirectory, File.GetUnixFileMode(blocker));
+        }
+        finally
+        {
+            Directory.Delete(authDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_token_file_written_before_sealing_still_reads_and_a_new_one_round_trips()
     {
         var dir = NewAuthDir();
