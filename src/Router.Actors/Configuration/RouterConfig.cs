@@ -146,6 +146,8 @@ public sealed record ProviderConfig
     public ServiceConfig? Service { get; init; }
     /// <summary>`health_check:` how the router checks the upstream (or its side process) is up.</summary>
     public HealthCheckConfig? HealthCheck { get; init; }
+    /// <summary>A ServiceActor watches this provider (its side process or its health check) and reports its health.</summary>
+    public bool IsWatched => Service is not null || HealthCheck is not null;
     /// <summary>Raw blocks whose keys later provider types define (oauth, clerk, service, health_check, ...).</summary>
     public IReadOnlyDictionary<string, object?> Extra { get; init; } = new Dictionary<string, object?>();
     /// <summary>1-based line of the provider's key in the file, for messages.</summary>

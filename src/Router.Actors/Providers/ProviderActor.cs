@@ -43,10 +43,15 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     private bool _rosterRead;
     // The health of the provider's side service or health check, when it has one: calls go elsewhere unless healthy.
     private ServiceHealthChanged? _service;
+    // True from the start of a watched provider until its ServiceActor first reports.
+    private bool _awaitingServiceReport;
 
     public ProviderActor(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null,
-        Func<DateTimeOffset>? clock = null, LeaseBroker? broker = null)
+        Func<DateTimeOffset>? clock = null, LeaseBroker? broker = null, bool watched = false)
     {
+        // A watched provider serves nothing until its ServiceActor has reported the service healthy.
+        _service = watched ? new ServiceHealthChanged(name, ProviderHealth.Degraded, "waiting for the first health report") : null;
+        _awaitingServiceReport = watched;
         _broker = broker;
         _brokerable = accounts.Where(a => a.Tokens is null && a.MaxInFlight == 0).ToDictionary(a => a.EntityId);
         _name = name;
@@ -82,6 +87,15 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         {
             if (s.Provider != _name) return;
             _service = s;
+            _awaitingServiceReport = false;
+            PublishReady();
+        });
+        Receive<ServiceReportOverdue>(_ =>
+        {
+            // No ServiceActor answered: the service or health check came with a reload, and starts with the next restart.
+            if (!_awaitingServiceReport) return;
+            _awaitingServiceReport = false;
+            _service = null;
             PublishReady();
         });
         Receive<FlushSuccesses>(_ => Flush());
@@ -92,8 +106,9 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         Receive<Status.Failure>(_ => { }); // an account did not answer; the next refresh asks again
     }
 
-    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, LeaseBroker? broker = null) =>
-        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, rosterRegion, null, broker));
+    public static Props Props(string name, IReadOnlyList<AccountSpec> accounts, IActorRef accountRegion, IActorRef? rosterRegion = null, LeaseBroker? broker = null,
+        bool watched = false) =>
+        Akka.Actor.Props.Create(() => new ProviderActor(name, accounts, accountRegion, rosterRegion, null, broker, watched));
 
     protected override void PreStart()
     {
@@ -102,6 +117,11 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
         AccountStateTopic.Subscribe(Context.System, AccountStateTopic.Accounts, typeof(AccountSnapshot), Self);
         if (_roster is not null) AccountStateTopic.Subscribe(Context.System, AccountStateTopic.Rosters, typeof(RosterMembers), Self);
         Context.System.EventStream.Subscribe(Self, typeof(ServiceHealthChanged));
+        if (_awaitingServiceReport)
+        {
+            Context.System.EventStream.Publish(new ServiceHealthWanted(_name));
+            Timers.StartSingleTimer("service-report", ServiceReportOverdue.Instance, ServiceReportWait);
+        }
         Timers.StartPeriodicTimer("refresh", RefreshView.Instance, RefreshEvery);
         if (_broker is not null) Timers.StartPeriodicTimer("flush", FlushSuccesses.Instance, FlushEvery);
     }
@@ -226,6 +246,10 @@ public sealed partial class ProviderActor : ReceiveActor, IWithTimers, IWithUnbo
     }
 
     private sealed class RefreshView { public static readonly RefreshView Instance = new(); }
+
+    private sealed class ServiceReportOverdue { public static readonly ServiceReportOverdue Instance = new(); }
+
+    private static readonly TimeSpan ServiceReportWait = TimeSpan.FromSeconds(5);
 
     private sealed class FlushSuccesses { public static readonly FlushSuccesses Instance = new(); }
 

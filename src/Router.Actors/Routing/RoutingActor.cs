@@ -35,7 +35,7 @@ public sealed class RoutingActor : ReceiveActor
     {
         if (p.DisabledReason is not null) return new ProviderHandle(p, null);
         var broker = new LeaseBroker();
-        var actor = Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, _accountRegion, p.SignsIn ? _rosterRegion : null, broker), actorName);
+        var actor = Context.ActorOf(ProviderActor.Props(p.Name, p.Accounts, _accountRegion, p.SignsIn ? _rosterRegion : null, broker, p.Config.IsWatched), actorName);
         return new ProviderHandle(p, actor, broker);
     }
 

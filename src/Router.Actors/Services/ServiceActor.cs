@@ -66,6 +66,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         Receive<OldProcessStopped>(OnOldProcessStopped);
         Receive<StopServices>(_ => StopForShutdown());
         Receive<GetServiceStatuses>(_ => Sender.Tell(Status()));
+        Receive<ServiceHealthWanted>(w => { if (w.Provider == _provider) Publish(); });
     }
 
     protected override void PreStart()
@@ -76,6 +77,7 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
             Self.Tell(CheckNow.Instance);
             Timers.StartPeriodicTimer("check", CheckNow.Instance, TimeSpan.FromSeconds(_check.Interval));
         }
+        Context.System.EventStream.Subscribe(Self, typeof(ServiceHealthWanted));
         Publish();
     }
 

@@ -5,6 +5,13 @@ namespace Router.Actors.Services;
 /// <summary>Published on the event stream at every health check and state change of a provider's side service.</summary>
 public sealed record ServiceHealthChanged(string Provider, string Health, string? Detail);
 
+/// <summary>
+/// Published on the event stream by a provider actor with a side service or health check once it has subscribed to
+/// <see cref="ServiceHealthChanged"/>: the provider's ServiceActor reports again, since its last report may have
+/// gone out before the provider listened (the two start in no set order).
+/// </summary>
+public sealed record ServiceHealthWanted(string Provider);
+
 /// <summary>Restart the named provider's service now (backoff reset). Answer: ServiceStatus, or ServiceUnknown.</summary>
 public sealed record RestartService(string Provider);
 

@@ -22,7 +22,7 @@ public sealed class ServiceSupervisor : ReceiveActor
 
     public ServiceSupervisor(IEnumerable<ProviderConfig> providers, string logDirectory, HttpClient http)
     {
-        foreach (var p in providers.Where(p => p.Enabled && (p.Service is not null || p.HealthCheck is not null)))
+        foreach (var p in providers.Where(p => p.Enabled && p.IsWatched))
             _services[p.Name] = Context.ActorOf(Props.Create(() => new ServiceActor(p.Name, p.Service, p.HealthCheck, logDirectory, http)), Uri.EscapeDataString(p.Name));
 
         Receive<RestartService>(r =>

@@ -84,6 +84,29 @@ public sealed class ProviderActorTests() : TestKit(AccountActorTests.Config)
     }
 
     [Fact]
+    public void A_watched_provider_asks_its_service_to_report_and_is_not_healthy_before_it_does()
+    {
+        var specs = Specs("watched", 1);
+        var region = Sys.ActorOf(Props.Create(() => new FakeRegion(specs, false)));
+        var service = CreateTestProbe();
+        Sys.EventStream.Subscribe(service, typeof(Router.Actors.Services.ServiceHealthWanted));
+        // The service's last report went out before the provider listened.
+        Sys.EventStream.Publish(new Router.Actors.Services.ServiceHealthChanged("watched", ProviderHealth.Healthy, null));
+
+        var provider = Sys.ActorOf(ProviderActor.Props("watched", specs, region, watched: true));
+
+        Assert.Equal("watched", service.ExpectMsg<Router.Actors.Services.ServiceHealthWanted>().Provider);
+        provider.Tell(GetProviderStatus.Instance);
+        Assert.Equal(ProviderHealth.Degraded, ExpectMsg<ProviderStatus>().Health);
+        Sys.EventStream.Publish(new Router.Actors.Services.ServiceHealthChanged("watched", ProviderHealth.Healthy, null));
+        AwaitAssert(() =>
+        {
+            provider.Tell(GetProviderStatus.Instance);
+            Assert.Equal(ProviderHealth.Healthy, ExpectMsg<ProviderStatus>().Health);
+        });
+    }
+
+    [Fact]
     public void Round_robin_among_idle_accounts()
     {
         var specs = Specs("rr", 2);
