@@ -43,7 +43,7 @@ public static class ConfigDiff
             Check($"providers.{provider.Name}.service", old?.Service, provider.Service);
             Check($"providers.{provider.Name}.health_check", old?.HealthCheck, provider.HealthCheck);
         }
-        foreach (var removed in running.Providers.Where(p => next.Providers.All(n => n.Name != p.Name) && (p.Service is not null || p.HealthCheck is not null)))
+        foreach (var removed in running.Providers.Where(p => next.Providers.All(n => n.Name != p.Name) && p.IsWatched))
             keys.Add($"providers.{removed.Name}.service");
         return keys;
     }
