@@ -78,6 +78,7 @@ public static class RouterHost
         builder.Services.AddSingleton<RelayWorkers>();
         builder.Services.AddSingleton<WorkerGate>();
         builder.Services.AddRouterActors(config, providers, Path.Combine(AppContext.BaseDirectory, "hocon"), http);
+        builder.Services.AddHostedService<RequestPathWarmup>(); // after Akka's, so the actor system runs
         builder.Services.AddHostedService<GracefulDrain>();
         builder.Services.AddRouterTelemetry(config);
         builder.Services.AddRouterSecurity(config);
