@@ -72,6 +72,30 @@ public sealed class RelaySharingTests
     }
 
     [Fact]
+    public async Task Workers_that_come_and_go_leave_no_actors_behind()
+    {
+        await using var router = await StartAsync();
+        int UserActors() => router.ActorPaths().Count(p => p.StartsWith("/user/", StringComparison.Ordinal));
+        async Task ComeAndGoAsync()
+        {
+            await using (await ScriptedWorker.ConnectAsync(router, "w1", handler: Answering("hi")))
+            {
+                await WorkersJoinedAsync(router, 1);
+                Assert.Equal(HttpStatusCode.OK, (await router.Http.PostAsync("/v1/chat/completions", ChatBody())).StatusCode);
+            }
+            await WorkersJoinedAsync(router, 0);
+        }
+
+        await ComeAndGoAsync();
+        var after = UserActors();
+        for (var i = 0; i < 4; i++) await ComeAndGoAsync();
+
+        // A socket's actors stop a moment after it closes: wait for the count to settle, never above the first round's.
+        await RouterUnderTest.EventuallyAsync(() => Task.FromResult(UserActors() <= after),
+            $"at most {after} actors under /user after five workers came and went");
+    }
+
+    [Fact]
     public async Task A_worker_without_a_name_is_named_aistudio_and_a_random_suffix()
     {
         await using var router = await StartAsync();

@@ -39,6 +39,15 @@ public sealed class RouterUnderTest : IAsyncDisposable
         return router;
     }
 
+    /// <summary>Every actor this router's system runs now, by path without the address ("/user/routing", ...).</summary>
+    public IReadOnlyList<string> ActorPaths()
+    {
+        static IEnumerable<Akka.Actor.IActorRef> Descendants(Akka.Actor.IActorRef actor) =>
+            actor is Akka.Actor.ActorRefWithCell cell ? cell.Children.SelectMany(c => Descendants(c).Prepend(c)) : [];
+        var system = (Akka.Actor.ExtendedActorSystem)Services.GetService(typeof(Akka.Actor.ActorSystem))!;
+        return Descendants(system.Provider.RootGuardian).Select(a => a.Path.ToStringWithoutAddress()).ToList();
+    }
+
     public async Task<JsonObject> HealthAsync() => (await Http.GetFromJsonAsync<JsonObject>("/v1/health"))!;
 
     public async Task<string> ProviderHealthAsync(string provider) => (await HealthAsync())["providers"]![provider]!.GetValue<string>();

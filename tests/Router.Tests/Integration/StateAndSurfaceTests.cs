@@ -49,14 +49,10 @@ public sealed class StateAndSurfaceTests
         var config = Build([new ProviderConfig { Name = "echo", Type = "echo" }], [Route("^echo-", "echo")]);
         await using var router = await RouterUnderTest.StartAsync(config);
 
-        var system = (Akka.Actor.ExtendedActorSystem)router.Services.GetService(typeof(Akka.Actor.ActorSystem))!;
-        var hosts = Descendants(system.Provider.RootGuardian).Count(a => a.Path.Name.StartsWith("response", StringComparison.Ordinal));
+        var hosts = router.ActorPaths().Count(p => p[(p.LastIndexOf('/') + 1)..].StartsWith("response-", StringComparison.Ordinal));
 
         Assert.Equal(Math.Clamp(Environment.ProcessorCount, 1, 16), hosts);
     }
-
-    private static IEnumerable<Akka.Actor.IActorRef> Descendants(Akka.Actor.IActorRef actor) =>
-        actor is Akka.Actor.ActorRefWithCell cell ? cell.Children.SelectMany(c => Descendants(c).Prepend(c)) : [];
 
     [Fact]
     public async Task The_default_config_file_serves_echo_models_with_no_credentials()
