@@ -16,6 +16,9 @@ namespace Router.Http.Streaming;
 /// </summary>
 public sealed class StreamHosts
 {
+    /// <summary>How many hosts a router runs: one per core, up to 16.</summary>
+    public static readonly int Count = Math.Clamp(Environment.ProcessorCount, 1, 16);
+
     private readonly IMaterializer _materializer;
     private readonly Host[] _hosts;
     private int _turn;
@@ -26,7 +29,7 @@ public sealed class StreamHosts
     public StreamHosts(ActorSystem system)
     {
         _materializer = system.Materializer(namePrefix: "response");
-        _hosts = new Host[Math.Clamp(Environment.ProcessorCount, 1, 16)];
+        _hosts = new Host[Count];
         for (var i = 0; i < _hosts.Length; i++) _hosts[i] = Host.Start(_materializer);
     }
 
