@@ -132,11 +132,12 @@ public sealed class RelayConnection
     {
         Volatile.Write(ref _heardSincePing, 1);
         if (Interlocked.Exchange(ref _missedPings, 0) > 0) HealthChanged?.Invoke(this, false);
-        Span<char> id = stackalloc char[RelayChunk.MaxIdChars];
-        if (RelayChunk.TryRead(message.Span, id, out var idLength, out var data))
+        if (RelayMessage.TryRead(message.Span, out var answer))
         {
-            if (_pendingById.TryGetValue(id[..idLength], out var streaming) && streaming.AcceptChunk(ref data))
-                _pendingById.TryRemove(id[..idLength], out _, out _);
+            Span<char> chars = stackalloc char[RelayMessage.MaxIdChars];
+            var id = answer.IdChars(chars);
+            if (_pendingById.TryGetValue(id, out var answered) && answered.Accept(in answer))
+                _pendingById.TryRemove(id, out _, out _);
             return;
         }
         if (RelayFrame.Parse(message.Span) is not { } frame) return;

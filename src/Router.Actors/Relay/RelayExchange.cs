@@ -27,7 +27,7 @@ internal sealed class RelayExchange
 
     public Task<HttpResponseMessage> Head => _head.Task;
 
-    /// <summary>Applies a frame the worker sent for this request; true when the exchange is over.</summary>
+    /// <summary>Applies a frame the worker sent for this request (read as a tree); true when the exchange is over.</summary>
     public bool Accept(RelayFrame frame)
     {
         lock (_lock)
@@ -35,13 +35,8 @@ internal sealed class RelayExchange
             if (_done) return true;
             switch (frame.Type)
             {
-                case RelayTypes.HttpResponse when _streaming:
-                    // A worker that streamed and then sends the whole answer: its body (if any) is the rest.
-                    _body.Writer.Write(frame.Bytes("body").Span);
-                    return End();
                 case RelayTypes.HttpResponse:
-                    _head.TrySetResult(Response(frame.Status ?? 200, frame.Headers(), new ReadOnlyMemoryContent(frame.Bytes("body"))));
-                    return _done = true;
+                    return Whole(frame.Status, frame.Headers(), frame.Bytes("body"));
                 case RelayTypes.StreamStart:
                     StartStream(frame.Status ?? 200, frame.Headers());
                     return false;
@@ -63,20 +58,43 @@ internal sealed class RelayExchange
     }
 
     /// <summary>
-    /// A stream chunk read in place (<see cref="RelayChunk"/>): its data goes from the socket's receive buffer straight
-    /// into the body, unescaped on the way. True when the exchange is over.
+    /// Applies an answer message read in place (<see cref="RelayMessage"/>): a stream chunk's data goes from the socket's
+    /// receive buffer straight into the body, unescaped on the way. True when the exchange is over.
     /// </summary>
-    public bool AcceptChunk(ref Utf8JsonReader data)
+    public bool Accept(in RelayMessage message)
     {
         lock (_lock)
         {
             if (_done) return true;
-            StartStream(200, []);
-            if (data.TokenType != JsonTokenType.String) return false;
-            var written = RelayChunk.CopyData(ref data, _body.Writer.GetSpan(data.ValueSpan.Length));
-            _body.Writer.Advance(written);
-            return written > 0 && Flushed();
+            switch (message.Type)
+            {
+                case RelayTypes.HttpResponse:
+                    return Whole(message.Status, message.HeaderLists(), message.Body.ToBytes());
+                case RelayTypes.StreamStart:
+                    StartStream(message.Status ?? 200, message.HeaderLists());
+                    return false;
+                case RelayTypes.StreamChunk:
+                    StartStream(200, []);
+                    var written = message.Data.CopyTo(_body.Writer.GetSpan(message.Data.Content.Length));
+                    _body.Writer.Advance(written);
+                    return written > 0 && Flushed();
+                default: // stream_end
+                    StartStream(200, []);
+                    return End();
+            }
         }
+    }
+
+    /// <summary>A whole answer (http_response); after a stream's start its body is the rest of the stream.</summary>
+    private bool Whole(int? status, IEnumerable<(string, IReadOnlyList<string>)> headers, ReadOnlyMemory<byte> body)
+    {
+        if (_streaming)
+        {
+            _body.Writer.Write(body.Span);
+            return End();
+        }
+        _head.TrySetResult(Response(status ?? 200, headers, new ReadOnlyMemoryContent(body)));
+        return _done = true;
     }
 
     /// <summary>The socket went away (or the worker was replaced) while this request was in flight.</summary>

@@ -37,8 +37,8 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     }
 
     /// <summary>
-    /// The frame a worker sent, or null when it is not a relay message (not JSON, no type, a key twice). Stream
-    /// chunks of the plain shape are read in place by <see cref="RelayChunk"/> before they get here.
+    /// The frame a worker sent, or null when it is not a relay message (not JSON, no type, a key twice). Answer
+    /// messages of the plain shape are read in place by <see cref="RelayMessage"/> before they get here.
     /// </summary>
     public static RelayFrame? Parse(ReadOnlySpan<byte> utf8)
     {
@@ -56,7 +56,7 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     }
 
     // A key twice is no relay message: the tree would throw on its first look at that object, mid-answer.
-    private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
+    internal static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
 
     /// <summary>A string field; a number is taken as its text (some workers send numeric ids). A string with a
     /// lone surrogate escape is not text: null.</summary>
@@ -86,9 +86,12 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     };
 
     /// <summary>Headers as CLIProxyAPI sends them: each name maps to a list of strings, or to one string.</summary>
-    public IEnumerable<(string Name, IReadOnlyList<string> Values)> Headers()
+    public IEnumerable<(string Name, IReadOnlyList<string> Values)> Headers() => HeadersOf(Payload?["headers"]);
+
+    /// <summary>A headers object's lists (see <see cref="Headers"/>); none when it is not an object.</summary>
+    internal static IEnumerable<(string Name, IReadOnlyList<string> Values)> HeadersOf(JsonNode? node)
     {
-        if (Payload?["headers"] is not JsonObject headers) yield break;
+        if (node is not JsonObject headers) yield break;
         foreach (var (name, value) in headers)
         {
             IReadOnlyList<string> values = value switch

@@ -5,33 +5,38 @@ using Router.Protocols.Relay;
 namespace Router.Tests.AiStudio;
 
 /// <summary>
-/// Frames from a worker as the router reads them: stream chunks in place, in one pass without a tree or a string
-/// (any field order, extra fields, escapes; <see cref="RelayChunk"/>), everything else through the tree
-/// (<see cref="RelayFrame.Parse"/>), hostile text never an exception.
+/// Frames from a worker as the router reads them: answer messages of the plain shape in place, without a tree or a
+/// string (any field order, escapes in their text; <see cref="RelayMessage"/>), everything else through the tree
+/// (<see cref="RelayFrame.Parse"/>), which reads the same message the same way; hostile text never an exception.
 /// </summary>
 public sealed class RelayFrameParseTests
 {
     private static RelayFrame? Parse(string json) => RelayFrame.Parse(Encoding.UTF8.GetBytes(json));
 
-    /// <summary>The chunk as the socket reads it in place: its id and its data's UTF-8 bytes; null when left to the tree.</summary>
-    private static (string Id, byte[] Data)? ReadInPlace(string json)
+    /// <summary>The message as the socket reads it in place: its id and its data's UTF-8 bytes; null when left to the tree.</summary>
+    private static (string Id, byte[] Data)? ReadInPlace(string json) => ReadInPlace(json, out _);
+
+    private static (string Id, byte[] Data)? ReadInPlace(string json, out (string Type, int? Status, string Headers, string Body) rest)
     {
+        rest = default;
         var utf8 = Encoding.UTF8.GetBytes(json);
-        Span<char> id = stackalloc char[RelayChunk.MaxIdChars];
-        if (!RelayChunk.TryRead(utf8, id, out var idLength, out var data)) return null;
+        if (!RelayMessage.TryRead(utf8, out var message)) return null;
+        Span<char> id = stackalloc char[RelayMessage.MaxIdChars];
         var bytes = new byte[utf8.Length];
-        var written = RelayChunk.CopyData(ref data, bytes);
-        return (id[..idLength].ToString(), bytes[..written]);
+        var written = message.Data.CopyTo(bytes);
+        rest = (message.Type, message.Status, string.Join(";", message.HeaderLists().Select(h => $"{h.Name}={string.Join(",", h.Values)}")),
+            Encoding.UTF8.GetString(message.Body.ToBytes().Span));
+        return (message.IdChars(id).ToString(), bytes[..written]);
     }
 
     private static string Data(RelayFrame frame) => Encoding.UTF8.GetString(frame.Bytes("data").Span);
 
     [Theory]
     [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"data: {\"a\":1}\n\n"}}""")]
-    [InlineData("""{"payload":{"sent_at":"x","data":"data: {\"a\":1}\n\n","extra":{"n":[1,2]}},"type":"stream_chunk","id":"r1","v":2}""")]
-    [InlineData("""{"id":"r1","type":"stream_\u0063hunk","payload":{"\u0064ata":"data: {\u0022a\u0022:1}\u000a\n"}}""")]
-    [InlineData("""{"id":"r\u0031","type":"stream_chunk","payload":{"data":"data: {\"a\":1}\n\n"}}  """)]
-    public void A_stream_chunk_is_read_in_place_whatever_the_field_order_extras_or_escapes(string json)
+    [InlineData("""{"payload":{"data":"data: {\"a\":1}\n\n"},"type":"stream_chunk","id":"r1"}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"data: {\u0022a\u0022:1}\u000a\n"}}""")]
+    [InlineData(""" { "id" : "r1" , "type" : "stream_chunk" , "payload" : { "data" : "data: {\"a\":1}\n\n" } }  """)]
+    public void A_stream_chunk_is_read_in_place_whatever_the_field_order_spaces_or_escapes_in_its_data(string json)
     {
         var (id, data) = ReadInPlace(json)!.Value;
         Assert.Equal("r1", id);
@@ -39,6 +44,33 @@ public sealed class RelayFrameParseTests
         // The tree reads the same message the same way.
         var frame = Parse(json)!;
         Assert.Equal(("r1", RelayTypes.StreamChunk, "data: {\"a\":1}\n\n"), (frame.Id, frame.Type, Data(frame)));
+    }
+
+    [Theory]
+    [InlineData("""{"payload":{"sent_at":"x","data":"data: {\"a\":1}\n\n","extra":{"n":[1,2]}},"type":"stream_chunk","id":"r1","v":2}""")]
+    [InlineData("""{"id":"r1","type":"stream_\u0063hunk","payload":{"\u0064ata":"data: {\u0022a\u0022:1}\u000a\n"}}""")]
+    [InlineData("""{"id":"r\u0031","type":"stream_chunk","payload":{"data":"data: {\"a\":1}\n\n"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"data: {\"a\":1}\n\n","status":"200"}}""")]
+    public void A_chunk_with_other_fields_or_escaped_names_is_left_to_the_tree_which_reads_it(string json)
+    {
+        Assert.Null(ReadInPlace(json));
+        var frame = Parse(json)!;
+        Assert.Equal(("r1", RelayTypes.StreamChunk, "data: {\"a\":1}\n\n"), (frame.Id, frame.Type, Data(frame)));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"r3","type":"stream_start","payload":{"status":201,"headers":{"Content-Type":["text/event-stream"],"X-A":"one"}}}""", "stream_start", 201, "Content-Type=text/event-stream;X-A=one", "")]
+    [InlineData("""{"type":"http_response","id":"r3","payload":{"body":"{\"ok\":true,\"t\":\"caf\u00e9\"}","status":200,"headers":{}}}""", "http_response", 200, "", "{\"ok\":true,\"t\":\"café\"}")]
+    [InlineData("""{"id":"r3","type":"http_response","payload":{"status":503,"body":"down"}}""", "http_response", 503, "", "down")]
+    [InlineData("""{"id":"r3","type":"stream_end","payload":{}}""", "stream_end", null, "", "")]
+    [InlineData("""{"id":"r3","type":"stream_end"}""", "stream_end", null, "", "")]
+    public void Whole_answers_and_a_stream_s_start_and_end_are_read_in_place_as_the_tree_reads_them(string json, string type, int? status, string headers, string body)
+    {
+        var (id, _) = ReadInPlace(json, out var rest)!.Value;
+        Assert.Equal(("r3", type, status, headers, body), (id, rest.Type, rest.Status, rest.Headers, rest.Body));
+        var frame = Parse(json)!;
+        Assert.Equal(("r3", type, status, headers, body), (frame.Id, frame.Type, frame.Status,
+            string.Join(";", frame.Headers().Select(h => $"{h.Name}={string.Join(",", h.Values)}")), Encoding.UTF8.GetString(frame.Bytes("body").Span)));
     }
 
     [Fact]
@@ -56,7 +88,7 @@ public sealed class RelayFrameParseTests
         const string numericId = """{"id":42,"type":"stream_chunk","payload":{"data":"x"}}""";
         Assert.Null(ReadInPlace(numericId));
         Assert.Equal(("42", "x"), (Parse(numericId)!.Id, Data(Parse(numericId)!)));
-        var longId = new string('a', RelayChunk.MaxIdChars + 1);
+        var longId = new string('a', RelayMessage.MaxIdChars + 1);
         var longIdJson = $$$"""{"id":"{{{longId}}}","type":"stream_chunk","payload":{"data":"x"}}""";
         Assert.Null(ReadInPlace(longIdJson));
         Assert.Equal(longId, Parse(longIdJson)!.Id);
@@ -99,6 +131,17 @@ public sealed class RelayFrameParseTests
     [InlineData("""{"id":"r1","type":"stream_chunk","payload":"data"}""")]
     [InlineData("""{"id":{"x":1},"type":"stream_chunk","payload":{"data":"x"}}""")]
     [InlineData("""{"id":"r1","type":"stream_start","payload":{"status":200,"status":201}}""")]
+    [InlineData("""{"id":"r1","type":"stream_start","payload":{"status":200,"headers":{"A":["1"],"A":["2"]}}}""")]
+    [InlineData("""{"id":"r1","type":"stream_start","payload":{"status":200,"headers":{"A":[[[[[[[[[[["1"]]]]]]]]]]}}}""")]
+    [InlineData("""{"id":"r1","type":"stream_start","payload":{"status":200,"headers":{"A":["1"]""")]
+    [InlineData("""{"id":"r1","type":"stream_start","payload":{"status":99999,"headers":{}}}""")]
+    [InlineData("""{"id":"r1","type":"stream_start","payload":{"status":-1}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"\x41"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"\u12"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"\udc00\ud800"}}""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"ab\""")]
+    [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"x"},}""")]
+    [InlineData("""{"id":"","type":"stream_chunk","payload":{"data":"x"}}""")]
     public void A_hostile_message_never_throws(string json)
     {
         _ = ReadInPlace(json);

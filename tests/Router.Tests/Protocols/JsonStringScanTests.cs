@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Router.Protocols.Json;
+
+namespace Router.Tests.Protocols;
+
+/// <summary>
+/// JSON strings checked and unescaped a run at a time give exactly what System.Text.Json gives, and refuse exactly
+/// what it refuses.
+/// </summary>
+public sealed class JsonStringScanTests
+{
+    private static readonly JavaScriptEncoder[] Encoders = [JavaScriptEncoder.Default, JavaScriptEncoder.UnsafeRelaxedJsonEscaping];
+
+    /// <summary>The string literal at the start of <paramref name="json"/>, as this scanner reads it; null when refused.</summary>
+    private static byte[]? Read(byte[] json)
+    {
+        if (!JsonStringScan.TryScan(json, 0, out var end, out var escaped)) return null;
+        var content = json.AsSpan(1, end - 2);
+        var bytes = new byte[content.Length];
+        var written = escaped ? JsonStringScan.Unescape(content, bytes) : content.Length;
+        if (!escaped) content.CopyTo(bytes);
+        return written < 0 ? [] : bytes[..written];
+    }
+
+    /// <summary>The same literal as Utf8JsonReader reads it; null when it is not a JSON string.</summary>
+    private static byte[]? Reference(byte[] json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String) return null;
+            var bytes = new byte[json.Length];
+            int written;
+            try
+            {
+                written = reader.CopyString(bytes);
+            }
+            catch (InvalidOperationException)
+            {
+                written = 0; // an escaped lone surrogate, or bytes that are not UTF-8: no text
+            }
+            return reader.Read() ? null : bytes[..written];
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
+    public void Random_text_written_by_either_encoder_reads_back_as_it_was()
+    {
+        var random = new Random(1717);
+        string[] pieces = ["\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\u0001", "\u001f", "<", "&", "'", "é", "☕", "𝄞", "data: ", "{", "}", "a", "0", " ", "\u2028"];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var json = JsonSerializer.SerializeToUtf8Bytes(text, new JsonSerializerOptions { Encoder = Encoders[i % 2] });
+            Assert.Equal(Encoding.UTF8.GetBytes(text), Read(json));
+            Assert.True(JsonStringScan.TryScan(json, 0, out var end, out _));
+            Assert.Equal(json.Length, end);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"plain\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"")]
+    [InlineData("\"\\u0041\\u00e9\\u2615\\uD834\\uDD1E\"")]
+    [InlineData("\"\\ud800\"")]
+    [InlineData("\"\\udc00\"")]
+    [InlineData("\"\\ud800\\u0041\"")]
+    [InlineData("\"\\ud800\\ud800\"")]
+    [InlineData("\"a\\x\"")]
+    [InlineData("\"a\\u12\"")]
+    [InlineData("\"a\\u12g4\"")]
+    [InlineData("\"a\\")]
+    [InlineData("\"unterminated")]
+    [InlineData("\"tab\tinside\"")]
+    [InlineData("\"nul\u0000inside\"")]
+    [InlineData("no quote")]
+    public void A_literal_is_read_or_refused_as_System_Text_Json_reads_or_refuses_it(string literal) =>
+        Assert.Equal(Reference(Encoding.UTF8.GetBytes(literal)), Read(Encoding.UTF8.GetBytes(literal)));
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'"', 0xC3, (byte)'"' })]
+    [InlineData(new byte[] { (byte)'"', (byte)'a', 0xFF, (byte)'\\', (byte)'n', (byte)'"' })]
+    [InlineData(new byte[] { (byte)'"', 0xED, 0xA0, 0x80, (byte)'"' })]
+    public void Bytes_that_are_not_UTF8_are_refused_where_System_Text_Json_reads_no_text_from_them(byte[] literal)
+    {
+        Assert.Empty(Reference(literal)!);
+        Assert.Null(Read(literal));
+    }
+}
