@@ -242,8 +242,13 @@ public sealed class RelayConnection
                 foreach (var (name, values) in sent.Headers)
                     if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) WriteHeader(writer, name, values);
             writer.WriteEndObject();
-            // The body is UTF-8 JSON the router wrote or parsed; anything else is sent as its decoded text, as before.
-            if (Utf8.IsValid(body)) writer.WriteString("body"u8, body);
+            // The body is UTF-8 JSON the router wrote or parsed, escaped a run at a time (its quotes are many); anything
+            // else is sent as its decoded text, as before.
+            if (Utf8.IsValid(body))
+            {
+                writer.WritePropertyName("body"u8);
+                writer.WriteRawValue(Router.Protocols.Json.JsonStringScan.Literal(body), skipInputValidation: true);
+            }
             else writer.WriteString("body"u8, Encoding.UTF8.GetString(body));
             writer.WriteEndObject();
         });

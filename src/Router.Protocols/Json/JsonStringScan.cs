@@ -109,6 +109,47 @@ public static class JsonStringScan
         return Unescape(content, bytes) is >= 0 and var length ? bytes.AsMemory(0, length) : ReadOnlyMemory<byte>.Empty;
     }
 
+    /// <summary>
+    /// <paramref name="utf8"/> (valid UTF-8) as a JSON string literal, quotes included: a quote, a backslash and the
+    /// control bytes escaped, every other byte as it is (the literal is read by a JSON parser, never put into HTML).
+    /// </summary>
+    public static byte[] Literal(ReadOnlySpan<byte> utf8)
+    {
+        var length = utf8.Length + 2;
+        for (var rest = utf8; rest.IndexOfAny(QuoteBackslashOrControl) is >= 0 and var at; rest = rest[(at + 1)..])
+            length += EscapeOf(rest[at]).Length - 1;
+        var literal = new byte[length];
+        literal[0] = literal[^1] = (byte)'"';
+        var written = 1;
+        for (var rest = utf8; ; )
+        {
+            var at = rest.IndexOfAny(QuoteBackslashOrControl);
+            var run = at < 0 ? rest : rest[..at];
+            run.CopyTo(literal.AsSpan(written));
+            written += run.Length;
+            if (at < 0) return literal;
+            var escape = EscapeOf(rest[at]);
+            escape.CopyTo(literal.AsSpan(written));
+            written += escape.Length;
+            rest = rest[(at + 1)..];
+        }
+    }
+
+    private static ReadOnlySpan<byte> EscapeOf(byte b) => b switch
+    {
+        (byte)'"' => "\\\""u8,
+        (byte)'\\' => "\\\\"u8,
+        (byte)'\n' => "\\n"u8,
+        (byte)'\r' => "\\r"u8,
+        (byte)'\t' => "\\t"u8,
+        (byte)'\b' => "\\b"u8,
+        (byte)'\f' => "\\f"u8,
+        _ => ControlEscapes.AsSpan(b * 6, 6),
+    };
+
+    // \u0000 to \u001f, six bytes each.
+    private static readonly byte[] ControlEscapes = [.. Enumerable.Range(0, 0x20).SelectMany(c => Encoding.ASCII.GetBytes($"\\u{c:x4}"))];
+
     private static int Hex4(ReadOnlySpan<byte> hex)
     {
         var value = 0;

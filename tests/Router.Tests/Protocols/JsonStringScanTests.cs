@@ -64,6 +64,20 @@ public sealed class JsonStringScanTests
         }
     }
 
+    [Fact]
+    public void Random_text_written_as_a_literal_is_JSON_that_reads_back_as_it_was()
+    {
+        var random = new Random(2929);
+        string[] pieces = ["\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\u0000", "\u0001", "\u001f", "\u007f", "<", "é", "𝄞", "\u2028", "data: ", "a"];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var literal = JsonStringScan.Literal(Encoding.UTF8.GetBytes(text));
+            Assert.Equal(text, JsonSerializer.Deserialize<string>(literal));
+            Assert.Equal(Encoding.UTF8.GetBytes(text), Read(literal));
+        }
+    }
+
     [Theory]
     [InlineData("\"plain\"")]
     [InlineData("\"\"")]
