@@ -31,6 +31,9 @@ public sealed class RelayConnection
     private int _heardSincePing = 1;
     private long _lastPongTicks;
     private int _missedPings;
+    // Where the messages' text is unescaped (see Scratch).
+    private byte[] _scratch = new byte[16 * 1024];
+    private const int KeptScratchBytes = 1 << 20;
 
     public RelayConnection(string provider, string name, string entityId, int number, TimeSpan pingInterval)
     {
@@ -132,7 +135,7 @@ public sealed class RelayConnection
     {
         Volatile.Write(ref _heardSincePing, 1);
         if (Interlocked.Exchange(ref _missedPings, 0) > 0) HealthChanged?.Invoke(this, false);
-        if (RelayMessage.TryRead(message.Span, out var answer))
+        if (RelayMessage.TryRead(message.Span, Scratch(message.Length), out var answer))
         {
             Span<char> chars = stackalloc char[RelayMessage.MaxIdChars];
             var id = answer.IdChars(chars);
@@ -152,6 +155,18 @@ public sealed class RelayConnection
         }
         if (_pending.TryGetValue(frame.Id, out var exchange) && exchange.Accept(frame))
             _pending.TryRemove(frame.Id, out _);
+    }
+
+    /// <summary>
+    /// Where a message's text is unescaped: one buffer for the socket's messages, which are read one at a time. One
+    /// larger than <see cref="KeptScratchBytes"/> (a whole answer of some size) gets a buffer of its own, not kept.
+    /// </summary>
+    private Span<byte> Scratch(int length)
+    {
+        if (length <= _scratch.Length) return _scratch;
+        if (length > KeptScratchBytes) return new byte[length];
+        _scratch = new byte[Math.Max(length, 2 * _scratch.Length)];
+        return _scratch;
     }
 
     /// <summary>

@@ -58,8 +58,8 @@ internal sealed class RelayExchange
     }
 
     /// <summary>
-    /// Applies an answer message read in place (<see cref="RelayMessage"/>): a stream chunk's data goes from the socket's
-    /// receive buffer straight into the body, unescaped on the way. True when the exchange is over.
+    /// Applies an answer message read in place (<see cref="RelayMessage"/>): a stream chunk's data, already unescaped,
+    /// is copied into the body. True when the exchange is over.
     /// </summary>
     public bool Accept(in RelayMessage message)
     {
@@ -75,9 +75,8 @@ internal sealed class RelayExchange
                     return false;
                 case RelayTypes.StreamChunk:
                     StartStream(200, []);
-                    var written = message.Data.CopyTo(_body.Writer.GetSpan(message.Data.Content.Length));
-                    _body.Writer.Advance(written);
-                    return written > 0 && Flushed();
+                    _body.Writer.Write(message.Data.Text);
+                    return !message.Data.Text.IsEmpty && Flushed();
                 default: // stream_end
                     StartStream(200, []);
                     return End();

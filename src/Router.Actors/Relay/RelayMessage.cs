@@ -9,8 +9,8 @@ namespace Router.Actors.Relay;
 /// <summary>
 /// A worker's answer message read in place, in the socket's receive buffer:
 /// <c>{"id": "...", "type": "stream_chunk" | "stream_end" | "stream_start" | "http_response", "payload": {...}}</c>
-/// with the payload's <c>data</c>, <c>body</c>, <c>status</c> and <c>headers</c>, fields in any order. The id and the
-/// text of data or body are left where they are (the exchange unescapes the text straight into the answer). Anything
+/// with the payload's <c>data</c>, <c>body</c>, <c>status</c> and <c>headers</c>, fields in any order. The id is left
+/// where it is; the text of data or body is unescaped in one pass into the caller's scratch buffer. Anything
 /// else — another type, another field, a name or id written with escapes, an id longer than <see cref="MaxIdChars"/>, a
 /// status that is not a plain number, a key twice, text that is not JSON — is not read here: the tree parse of
 /// <see cref="RelayFrame"/> decides.
@@ -35,12 +35,17 @@ internal readonly ref struct RelayMessage
     /// <summary>The headers as the tree reads them.</summary>
     public IEnumerable<(string Name, IReadOnlyList<string> Values)> HeaderLists() => RelayFrame.HeadersOf(Headers);
 
-    public static bool TryRead(ReadOnlySpan<byte> json, out RelayMessage message)
+    /// <summary>
+    /// Reads <paramref name="json"/>; the text of data and body is unescaped into <paramref name="scratch"/> (at least as
+    /// long as <paramref name="json"/>), which the message's <see cref="Data"/> and <see cref="Body"/> point into.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, Span<byte> scratch, out RelayMessage message)
     {
         message = default;
+        if (scratch.Length < json.Length) throw new ArgumentException("the scratch buffer is shorter than the message", nameof(scratch));
         try
         {
-            return new Reader(json).TryMessage(out message);
+            return new Reader(json, scratch).TryMessage(out message);
         }
         catch (JsonException)
         {
@@ -48,28 +53,21 @@ internal readonly ref struct RelayMessage
         }
     }
 
-    /// <summary>A string field's content between its quotes, checked; <see cref="Escaped"/> when it must be unescaped.</summary>
-    public readonly ref struct JsonText(ReadOnlySpan<byte> content, bool escaped, bool present)
+    /// <summary>A string field's text, unescaped; empty when the field is absent or its escapes name no text.</summary>
+    public readonly ref struct JsonText(ReadOnlySpan<byte> text, bool present)
     {
-        public ReadOnlySpan<byte> Content { get; } = content;
-        public bool Escaped { get; } = escaped;
+        public ReadOnlySpan<byte> Text { get; } = text;
         public bool Present { get; } = present;
 
-        /// <summary>Unescapes into <paramref name="destination"/> (at least <see cref="Content"/>'s length): the bytes written, 0 when it is no text.</summary>
-        public int CopyTo(Span<byte> destination)
-        {
-            if (Escaped) return Math.Max(0, JsonStringScan.Unescape(Content, destination));
-            Content.CopyTo(destination);
-            return Content.Length;
-        }
-
-        public ReadOnlyMemory<byte> ToBytes() => Present ? JsonStringScan.ToBytes(Content, Escaped) : ReadOnlyMemory<byte>.Empty;
+        public ReadOnlyMemory<byte> ToBytes() => Text.ToArray();
     }
 
-    private ref struct Reader(ReadOnlySpan<byte> json)
+    private ref struct Reader(ReadOnlySpan<byte> json, Span<byte> scratch)
     {
         private readonly ReadOnlySpan<byte> _json = json;
+        private readonly Span<byte> _scratch = scratch;
         private int _at;
+        private int _scratchUsed;
 
         public bool TryMessage(out RelayMessage message)
         {
@@ -130,8 +128,10 @@ internal readonly ref struct RelayMessage
         private bool PlainString(out ReadOnlySpan<byte> content)
         {
             content = default;
-            if (!Text(out var text) || text.Escaped) return false;
-            content = text.Content;
+            SkipWhitespace();
+            if (!JsonStringScan.TryScan(_json, _at, out var end, out var escaped) || escaped) return false;
+            content = _json[(_at + 1)..(end - 1)];
+            _at = end;
             return true;
         }
 
@@ -139,8 +139,10 @@ internal readonly ref struct RelayMessage
         {
             text = default;
             SkipWhitespace();
-            if (!JsonStringScan.TryScan(_json, _at, out var end, out var escaped)) return false;
-            text = new JsonText(_json[(_at + 1)..(end - 1)], escaped, present: true);
+            var into = _scratch[_scratchUsed..];
+            if (!JsonStringScan.TryUnescape(_json, _at, into, out var end, out var written)) return false;
+            text = new JsonText(written < 0 ? [] : into[..written], present: true);
+            _scratchUsed += Math.Max(0, written);
             _at = end;
             return true;
         }

@@ -20,13 +20,11 @@ public sealed class RelayFrameParseTests
     {
         rest = default;
         var utf8 = Encoding.UTF8.GetBytes(json);
-        if (!RelayMessage.TryRead(utf8, out var message)) return null;
+        if (!RelayMessage.TryRead(utf8, new byte[utf8.Length], out var message)) return null;
         Span<char> id = stackalloc char[RelayMessage.MaxIdChars];
-        var bytes = new byte[utf8.Length];
-        var written = message.Data.CopyTo(bytes);
         rest = (message.Type, message.Status, string.Join(";", message.HeaderLists().Select(h => $"{h.Name}={string.Join(",", h.Values)}")),
             Encoding.UTF8.GetString(message.Body.ToBytes().Span));
-        return (message.IdChars(id).ToString(), bytes[..written]);
+        return (message.IdChars(id).ToString(), message.Data.Text.ToArray());
     }
 
     private static string Data(RelayFrame frame) => Encoding.UTF8.GetString(frame.Bytes("data").Span);
