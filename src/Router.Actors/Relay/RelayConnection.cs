@@ -266,7 +266,7 @@ public sealed class RelayConnection
             }
             else writer.WriteString("body"u8, Encoding.UTF8.GetString(body));
             writer.WriteEndObject();
-        });
+        }, sizeHint: body.Length * 5 / 4 + 1024); // the body, its escapes (a JSON body: a quote every few bytes) and the head
     }
 
     private static void WriteHeader(Utf8JsonWriter writer, string name, IEnumerable<string> values)

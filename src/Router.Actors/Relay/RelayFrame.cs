@@ -17,10 +17,13 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
 
     public ReadOnlyMemory<byte> ToBytes() => Serialize(Id, Type, Payload is null ? null : Payload.WriteTo);
 
-    /// <summary>Writes {"id", "type", "payload"} with the payload written by <paramref name="payload"/> (none when null).</summary>
-    internal static ReadOnlyMemory<byte> Serialize(string id, string type, Action<Utf8JsonWriter, JsonSerializerOptions?>? payload)
+    /// <summary>
+    /// Writes {"id", "type", "payload"} with the payload written by <paramref name="payload"/> (none when null), into a
+    /// buffer of <paramref name="sizeHint"/> bytes to start with.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> Serialize(string id, string type, Action<Utf8JsonWriter, JsonSerializerOptions?>? payload, int sizeHint = 256)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(sizeHint);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
