@@ -45,14 +45,19 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     /// </summary>
     public static RelayFrame? Parse(ReadOnlySpan<byte> utf8)
     {
+        // Names are made strings when an object is first looked into: text that is not UTF-8, or a name escaping half a
+        // surrogate pair, is refused here rather than throwing from a later lookup.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) return null;
         try
         {
             if (JsonNode.Parse(utf8, documentOptions: NoDuplicates) is not JsonObject message) return null;
             var type = Text(message["type"]);
             if (string.IsNullOrEmpty(type)) return null;
-            return new RelayFrame(Text(message["id"]) ?? "", type, message["payload"] as JsonObject);
+            var payload = message["payload"] as JsonObject;
+            _ = payload?.ContainsKey(""); // makes every name of the payload a string now
+            return new RelayFrame(Text(message["id"]) ?? "", type, payload);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }
@@ -84,7 +89,7 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     public int? Status => Payload?["status"] switch
     {
         JsonValue v when v.TryGetValue<double>(out var d) => (int)d,
-        JsonValue v when v.TryGetValue<string>(out var s) && int.TryParse(s, out var i) => i,
+        var node when Text(node) is { } s && int.TryParse(s, out var i) => i,
         _ => null,
     };
 
@@ -92,19 +97,28 @@ public sealed record RelayFrame(string Id, string Type, JsonObject? Payload = nu
     public IEnumerable<(string Name, IReadOnlyList<string> Values)> Headers() => HeadersOf(Payload?["headers"]);
 
     /// <summary>A headers object's lists (see <see cref="Headers"/>); none when it is not an object.</summary>
-    internal static IEnumerable<(string Name, IReadOnlyList<string> Values)> HeadersOf(JsonNode? node)
+    internal static IReadOnlyList<(string Name, IReadOnlyList<string> Values)> HeadersOf(JsonNode? node)
     {
-        if (node is not JsonObject headers) yield break;
-        foreach (var (name, value) in headers)
+        if (node is not JsonObject headers) return [];
+        var lists = new List<(string, IReadOnlyList<string>)>(headers.Count);
+        try
         {
-            IReadOnlyList<string> values = value switch
+            foreach (var (name, value) in headers)
             {
-                JsonArray list => list.Select(Text).OfType<string>().ToList(),
-                _ when Text(value) is { } single => [single],
-                _ => [],
-            };
-            if (values.Count > 0) yield return (name, values);
+                IReadOnlyList<string> values = value switch
+                {
+                    JsonArray list => list.Select(Text).OfType<string>().ToList(),
+                    _ when Text(value) is { } single => [single],
+                    _ => [],
+                };
+                if (values.Count > 0) lists.Add((name, values));
+            }
         }
+        catch (InvalidOperationException)
+        {
+            return []; // a name escaping half a surrogate pair: no headers, as no text
+        }
+        return lists;
     }
 
     /// <summary>A string field of the payload (body, data, error), as UTF-8 bytes; empty when absent.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Router.Protocols.Json;
 using Router.Protocols.Relay;
 using static Router.Protocols.Json.PlainShape;
@@ -174,6 +175,7 @@ internal readonly ref struct RelayMessage
             reader.Read();
             reader.Skip();
             var length = (int)reader.BytesConsumed;
+            if (!Utf8.IsValid(_json.Slice(_at, length))) return false; // refused by the tree parse too
             tree = System.Text.Json.Nodes.JsonNode.Parse(_json.Slice(_at, length), documentOptions: RelayFrame.NoDuplicates);
             _at += length;
             return true;

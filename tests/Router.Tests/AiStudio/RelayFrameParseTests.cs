@@ -122,6 +122,31 @@ public sealed class RelayFrameParseTests
         Assert.Null(Parse(json));
     }
 
+    [Fact]
+    public void Messages_cut_or_with_bytes_changed_at_random_are_read_or_refused_never_thrown_on()
+    {
+        string[] valid =
+        [
+            """{"id":"r1","type":"stream_chunk","payload":{"data":"data: {\"a\":\"caf\u00e9 \ud834\udd1e\"}\r\n\r\n"}}""",
+            """{"id":"r3","type":"stream_start","payload":{"status":200,"headers":{"Content-Type":["text/event-stream"]}}}""",
+            """{"type":"http_response","id":"r4","payload":{"body":"{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]}}]}","status":200,"headers":{"X":"1"}}}""",
+            """{"id":"r5","type":"stream_end","payload":{}}""",
+        ];
+        var random = new Random(4242);
+        byte[] hostile = [(byte)'"', (byte)'\\', (byte)'{', (byte)'}', (byte)'[', (byte)':', (byte)',', (byte)'u', 0x00, 0x1f, 0x80, 0xC3, 0xED, 0xFF, (byte)'0'];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bytes = Encoding.UTF8.GetBytes(valid[i % valid.Length]);
+            if (i % 3 == 0) bytes = bytes[..random.Next(bytes.Length)];
+            for (var changes = random.Next(1, 4); changes > 0 && bytes.Length > 0; changes--)
+                bytes[random.Next(bytes.Length)] = hostile[random.Next(hostile.Length)];
+            if (RelayMessage.TryRead(bytes, new byte[bytes.Length], out var message))
+                _ = (message.Data.Text.Length, message.Body.ToBytes(), message.HeaderLists().ToList(), message.Status, message.Type);
+            else if (RelayFrame.Parse(bytes) is { } frame) // the tree decides, without throwing either
+                _ = (frame.Status, frame.Headers().ToList(), frame.Bytes("data"), frame.Bytes("body"), RelayFrame.Text(frame.Payload?["error"]));
+        }
+    }
+
     [Theory]
     [InlineData("""{"id":"r1","type":"stream_chunk","payload":{"data":"\ud800"}}""")]
     [InlineData("""{"id":"\ud800","type":"stream_chunk","payload":{"data":"x"}}""")]
