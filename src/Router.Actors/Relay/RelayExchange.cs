@@ -163,9 +163,10 @@ internal sealed class RelayExchange
     // Framing headers describe the worker's own transfer, not this body.
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase) { "content-length", "transfer-encoding", "content-encoding", "connection" };
 
+    /// <summary>An answer with the worker's status; one no HTTP server could send (outside 100–599) is a bad gateway.</summary>
     private static HttpResponseMessage Response(int status, IEnumerable<(string Name, IReadOnlyList<string> Values)> headers, HttpContent content)
     {
-        var response = new HttpResponseMessage((HttpStatusCode)status) { Content = content };
+        var response = new HttpResponseMessage(status is >= 100 and <= 599 ? (HttpStatusCode)status : HttpStatusCode.BadGateway) { Content = content };
         foreach (var (name, values) in headers)
         {
             if (Dropped.Contains(name)) continue;

@@ -61,6 +61,26 @@ public sealed class RelayConnectionTests : IAsyncLifetime
         Assert.DoesNotContain(nameof(RelayConnection) + ".OnMessage", await whereCompleted);
     }
 
+    [Theory]
+    [InlineData("http_response", 1234)]
+    [InlineData("http_response", 99)]
+    [InlineData("stream_start", 99999)]
+    [InlineData("http_response", -5)]
+    public async Task An_impossible_status_from_a_worker_is_a_bad_gateway_and_the_socket_serves_on(string type, int status)
+    {
+        var sending = _connection.SendAsync(Request(), CancellationToken.None);
+        var id = (await NextFrameAsync())["id"]!.GetValue<string>();
+        await SendAsync(new JsonObject { ["id"] = id, ["type"] = type, ["payload"] = new JsonObject { ["status"] = status, ["body"] = "{}" } });
+        using (var response = await sending.WaitAsync(TimeSpan.FromSeconds(10)))
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+
+        var next = _connection.SendAsync(Request(), CancellationToken.None);
+        var nextId = (await NextFrameAsync())["id"]!.GetValue<string>();
+        await SendAsync(new JsonObject { ["id"] = nextId, ["type"] = "http_response", ["payload"] = new JsonObject { ["status"] = 200, ["body"] = "{}" } });
+        using var answered = await next.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
     [Fact]
     public async Task A_stream_whose_reader_has_gone_is_dropped_at_its_next_chunk()
     {
