@@ -8,6 +8,11 @@ sealed class AccountSection
 {
     public string LoadAvgBefore { get; set; } = "";
     public string LoadAvgAfter { get; set; } = "";
+    /// <summary>When the account run was made, by which command and on which code: a run with --accounts replaces only
+    /// this section, so the load run's own line does not tell.</summary>
+    public string When { get; set; } = "";
+    public string Command { get; set; } = "";
+    public string RouterSource { get; set; } = "";
     public int Concurrency { get; set; }
     public int Rounds { get; set; } = 1;
     public List<string[]> Targets { get; set; } = new(); // [key, label, reference key]
@@ -48,7 +53,14 @@ static class AccountTargets
     public static async Task<AccountSection> Run(Options o, BuiltEnv env, string cache)
     {
         const int conc = 64;
-        var sec = new AccountSection { LoadAvgBefore = LoadRun.LoadAvg(), Concurrency = conc };
+        var sec = new AccountSection
+        {
+            LoadAvgBefore = LoadRun.LoadAvg(), Concurrency = conc, When = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz"),
+            RouterSource = env.RouterSource,
+            Command = o.AccountsOnly
+                ? $"dotnet run -c Release --project bench/Runner -- {(o.Quick ? "--quick " : "")}--accounts --account-rounds {o.AccountRounds} --prewarm {o.Prewarm}"
+                : "part of the load run",
+        };
         foreach (var (port, what) in new[] { (FakePort, "account fake upstream"), (RouterPort, "account router") })
             Procs.EnsureFree(port, what);
         var fake = Procs.StartFake(env, FakePort, o.Chunks, 0);
@@ -249,6 +261,7 @@ static class AccountTargets
         if (a is null) return "";
         var sb = new System.Text.StringBuilder();
         sb.AppendLine($"## Account kinds on the lease path (closed {a.Concurrency}, one router, port {RouterPort})").AppendLine();
+        if (a.When.Length > 0) sb.AppendLine($"Run: {a.When}, `{a.Command}`, router: {a.RouterSource}.").AppendLine();
         sb.AppendLine($"Load average before: {a.LoadAvgBefore}, after: {a.LoadAvgAfter}.").AppendLine();
         sb.AppendLine($"Each figure is over {a.Rounds} rounds run in alternating order (req/s = all answers ÷ all measured seconds; p50 = median of the rounds; p99 = worst round; router CPU µs per request = the router's user + system CPU time during the measured windows ÷ answers, the cost per request with the noise of other processes mostly left out; allocated KB and thread-pool hand-offs per request = the router's own counters (`GET /v0/management/runtime`) over the same windows ÷ answers: counts, much steadier than time on a shared machine (not immune to it: a read that finds its data already there costs no hand-off); router core busy = CPU per request × req/s: below 95 % the router had time to spare and the other core — client, fake upstream and, for the relay, its worker — set the pace).").AppendLine();
         sb.AppendLine("| target | mode | ok req/s | per round | p50 | p99 | TTFT p50 | vs API key | router CPU µs/request | router core busy | allocated KB/request | thread-pool hand-offs/request | errors |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
