@@ -38,16 +38,11 @@ internal sealed class RelayExchange
                 case RelayTypes.HttpResponse:
                     return Whole(frame.Status, frame.Headers(), frame.Bytes("body"));
                 case RelayTypes.StreamStart:
-                    StartStream(frame.Status ?? 200, frame.Headers());
-                    return false;
+                    return Started(frame.Status, frame.Headers());
                 case RelayTypes.StreamChunk:
-                    StartStream(200, []);
-                    var data = frame.Bytes("data");
-                    _body.Writer.Write(data.Span);
-                    return !data.IsEmpty && Flushed();
+                    return Chunk(frame.Bytes("data").Span);
                 case RelayTypes.StreamEnd:
-                    StartStream(200, []);
-                    return End();
+                    return Ended();
                 case RelayTypes.Error:
                     FailWith(frame);
                     return true;
@@ -71,17 +66,35 @@ internal sealed class RelayExchange
                 case RelayTypes.HttpResponse:
                     return Whole(message.Status, message.HeaderLists(), message.Body.ToBytes());
                 case RelayTypes.StreamStart:
-                    StartStream(message.Status ?? 200, message.HeaderLists());
-                    return false;
+                    return Started(message.Status, message.HeaderLists());
                 case RelayTypes.StreamChunk:
-                    StartStream(200, []);
-                    _body.Writer.Write(message.Data.Text);
-                    return !message.Data.Text.IsEmpty && Flushed();
-                default: // stream_end
-                    StartStream(200, []);
-                    return End();
+                    return Chunk(message.Data.Text);
+                case RelayTypes.StreamEnd:
+                    return Ended();
+                default:
+                    return false;
             }
         }
+    }
+
+    private bool Started(int? status, IEnumerable<(string, IReadOnlyList<string>)> headers)
+    {
+        StartStream(status ?? 200, headers);
+        return false;
+    }
+
+    /// <summary>A stream's chunk (one without a start starts the stream); true when its reader has gone.</summary>
+    private bool Chunk(ReadOnlySpan<byte> data)
+    {
+        StartStream(200, []);
+        _body.Writer.Write(data);
+        return !data.IsEmpty && Flushed();
+    }
+
+    private bool Ended()
+    {
+        StartStream(200, []);
+        return End();
     }
 
     /// <summary>A whole answer (http_response); after a stream's start its body is the rest of the stream.</summary>
