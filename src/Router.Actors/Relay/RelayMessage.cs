@@ -128,10 +128,8 @@ internal readonly ref struct RelayMessage
 
         private bool PlainString(out ReadOnlySpan<byte> content)
         {
-            content = default;
             SkipWhitespace();
-            if (!JsonStringScan.TryScan(_json, _at, out var end, out var escaped) || escaped) return false;
-            content = _json[(_at + 1)..(end - 1)];
+            if (!JsonStringScan.TryPlain(_json, _at, out content, out var end)) return false;
             _at = end;
             return true;
         }

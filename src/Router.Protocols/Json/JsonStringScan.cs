@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,7 +11,7 @@ namespace Router.Protocols.Json;
 /// <summary>
 /// A JSON string literal checked and unescaped a run at a time. Text embedded in JSON (an SSE body inside a relay
 /// message) is mostly escaped quotes, one every few bytes; Utf8JsonReader checks and unescapes such a string a byte at a
-/// time, this finds the next quote, backslash or control byte with one vectorized search and copies the run before it whole.
+/// time, this copies sixteen bytes at a time up to the next quote, backslash or control byte.
 /// </summary>
 public static class JsonStringScan
 {
@@ -18,38 +19,19 @@ public static class JsonStringScan
         SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
 
     /// <summary>
-    /// Checks the string literal whose opening quote is at <paramref name="json"/>[<paramref name="start"/>]. True with
-    /// <paramref name="end"/> just past its closing quote and whether it holds an escape; false when it is not a JSON
-    /// string (no opening or closing quote, a raw control byte, an unknown escape, a short \u, text that is not UTF-8).
+    /// A string literal without escapes whose opening quote is at <paramref name="json"/>[<paramref name="start"/>]
+    /// (a field's name, an id): its <paramref name="content"/> and <paramref name="end"/> just past its closing quote;
+    /// false when it holds an escape or a control byte, has no closing quote, or is not UTF-8.
     /// </summary>
-    public static bool TryScan(ReadOnlySpan<byte> json, int start, out int end, out bool escaped)
+    public static bool TryPlain(ReadOnlySpan<byte> json, int start, out ReadOnlySpan<byte> content, out int end)
     {
+        content = default;
         end = -1;
-        escaped = false;
         if (start >= json.Length || json[start] != '"') return false;
-        var i = start + 1;
-        while (true)
-        {
-            var next = json[i..].IndexOfAny(QuoteBackslashOrControl);
-            if (next < 0) return false;
-            i += next;
-            if (json[i] == '"') break;
-            if (json[i] != '\\' || i + 1 >= json.Length) return false;
-            escaped = true;
-            switch (json[i + 1])
-            {
-                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    i += 2;
-                    break;
-                case (byte)'u' when i + 6 <= json.Length && Hex4(json.Slice(i + 2, 4)) >= 0:
-                    i += 6;
-                    break;
-                default:
-                    return false;
-            }
-        }
-        if (!Utf8.IsValid(json[(start + 1)..i])) return false;
-        end = i + 1;
+        var length = json[(start + 1)..].IndexOfAny(QuoteBackslashOrControl);
+        if (length < 0 || json[start + 1 + length] != '"' || !Utf8.IsValid(json.Slice(start + 1, length))) return false;
+        content = json.Slice(start + 1, length);
+        end = start + length + 2;
         return true;
     }
 
@@ -58,8 +40,8 @@ public static class JsonStringScan
     /// its text, unescaped, into <paramref name="destination"/> (at least as long as the rest of <paramref name="json"/>),
     /// in one pass: sixteen bytes are copied at a time up to the next quote, backslash or control byte. True with
     /// <paramref name="end"/> just past its closing quote and the bytes <paramref name="written"/>, which are -1 when an
-    /// escape names half of a surrogate pair alone (no text, as System.Text.Json finds too); false when
-    /// <see cref="TryScan"/> would refuse it.
+    /// escape names half of a surrogate pair alone (no text, as System.Text.Json finds too); false when it is not a JSON
+    /// string (no opening or closing quote, a raw control byte, an unknown escape, a short \u, text that is not UTF-8).
     /// </summary>
     public static bool TryUnescape(ReadOnlySpan<byte> json, int start, Span<byte> destination, out int end, out int written)
     {
@@ -189,23 +171,7 @@ public static class JsonStringScan
     // \u0000 to \u001f, six bytes each.
     private static readonly byte[] ControlEscapes = [.. Enumerable.Range(0, 0x20).SelectMany(c => Encoding.ASCII.GetBytes($"\\u{c:x4}"))];
 
-    private static int Hex4(ReadOnlySpan<byte> hex)
-    {
-        var value = 0;
-        foreach (var b in hex)
-        {
-            var digit = HexDigit(b);
-            if (digit < 0) return -1;
-            value = value * 16 + digit;
-        }
-        return value;
-    }
-
-    private static int HexDigit(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
+    /// <summary>Four hex digits as their value; -1 when they are not.</summary>
+    private static int Hex4(ReadOnlySpan<byte> hex) =>
+        Utf8Parser.TryParse(hex, out ushort value, out var used, 'X') && used == 4 ? value : -1;
 }
