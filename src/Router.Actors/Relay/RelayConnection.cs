@@ -4,15 +4,13 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Akka;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 
 namespace Router.Actors.Relay;
 
 /// <summary>
-/// One connected worker: its socket carried by Akka.Streams (frames in, frames out, the ping ticks),
-/// and the requests in flight on it, told apart by id. Health is measured here (any frame from the
+/// One connected worker: its socket (frames in, frames out, the pings) and the requests in flight on it, told
+/// apart by id. The socket is the relay's transport, as a connection is an HTTP client's: its frames are read and
+/// written where they arrive, and an answer's body reaches Akka.Streams as any upstream's body does, as a stream. Health is measured here (any frame from the
 /// worker is a sign of life); the account entity of the worker is told through <see cref="RelayHub"/>.
 /// </summary>
 public sealed class RelayConnection
@@ -23,9 +21,9 @@ public sealed class RelayConnection
     private readonly ConcurrentDictionary<string, RelayExchange> _pending = new();
     // The same requests, found by an id read into a stack buffer (a stream chunk's id is never made a string).
     private readonly ConcurrentDictionary<string, RelayExchange>.AlternateLookup<ReadOnlySpan<char>> _pendingById;
-    // Frames already serialized: a request is written once, by the caller, not by the socket's sending stage.
-    private readonly Outbox<ReadOnlyMemory<byte>> _outbound = new();
-    private readonly SharedKillSwitch _stop = KillSwitches.Shared("relay");
+    // Frames already serialized: a request is written once, by the caller, and sent by it when the socket is idle.
+    private readonly FrameSender _outbound;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // 1 when the worker has sent anything since the last ping (or no ping has gone out yet).
     private int _heardSincePing = 1;
@@ -34,6 +32,7 @@ public sealed class RelayConnection
     // Where the messages' text is unescaped (see Scratch).
     private byte[] _scratch = new byte[16 * 1024];
     private const int KeptScratchBytes = 1 << 20;
+    private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     public RelayConnection(string provider, string name, string entityId, int number, TimeSpan pingInterval)
     {
@@ -44,6 +43,7 @@ public sealed class RelayConnection
         PingInterval = pingInterval;
         ConnectedSince = DateTimeOffset.UtcNow;
         _pendingById = _pending.GetAlternateLookup<ReadOnlySpan<char>>();
+        _outbound = new FrameSender(Close);
     }
 
     public string Provider { get; }
@@ -101,34 +101,46 @@ public sealed class RelayConnection
     public void Close(string reason)
     {
         if (!_closed.TrySetResult(reason)) return;
-        _stop.Shutdown();
+        _outbound.Stop();
+        _stopping.Cancel();
         foreach (var id in _pending.Keys.ToList())
             if (_pending.TryRemove(id, out var exchange)) exchange.Fail(reason);
     }
 
-    /// <summary>Runs the socket until it closes: frames in and out and the pings, each an Akka.Streams graph.</summary>
-    public async Task RunAsync(WebSocket socket, IMaterializer materializer)
+    /// <summary>Runs the socket until it closes: the worker's messages are handled as they are read; frames go out as offered; a ping every interval.</summary>
+    public async Task RunAsync(WebSocket socket)
     {
-        var outbound = _outbound.Source()
-            .Merge(Source.Tick(PingInterval, PingInterval, Tick.Instance).MapMaterializedValue(_ => NotUsed.Instance)
-                .Select(_ => Heartbeat()).Where(f => f is not null).Select(f => f!.ToBytes()))
-            .Via(_stop.Flow<ReadOnlyMemory<byte>>())
-            .SelectAsync(1, async frame =>
-            {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
-                return NotUsed.Instance;
-            })
-            .RunWith(Sink.Ignore<NotUsed>(), materializer);
-        // A message may sit in the socket's receive buffer, which the next read reuses: OnMessage, the sink, is
-        // done with it before the source is pulled again (one fused graph, nothing buffered between them).
-        var inbound = Source.FromGraph(new ReadyFirstSource<ReadOnlyMemory<byte>>(() => MessagesAsync(socket)))
-            .Via(_stop.Flow<ReadOnlyMemory<byte>>())
-            .RunForeach(OnMessage, materializer);
-
-        var ended = await Task.WhenAny(inbound, outbound, _closed.Task);
+        _outbound.Start(socket);
+        var pinging = PingAsync();
+        var reading = ReadAsync(socket);
+        var ended = await Task.WhenAny(reading, _closed.Task);
         Close(ended == _closed.Task ? _closed.Task.Result : ended.IsFaulted ? "the socket broke" : "the worker closed the socket");
         await CloseSocketAsync(socket, _closed.Task.Result);
-        await Task.WhenAll(inbound.ContinueWith(_ => { }), outbound.ContinueWith(_ => { }));
+        await Task.WhenAll(reading.ContinueWith(_ => { }), pinging);
+    }
+
+    /// <summary>
+    /// The worker's messages until it closes the socket or the socket breaks. One receive buffer for all: a message
+    /// that fits one receive (most do) is handled where it is, before the next receive reuses the buffer.
+    /// </summary>
+    private async Task ReadAsync(WebSocket socket)
+    {
+        var buffer = new byte[16 * 1024];
+        while (!_closed.Task.IsCompleted && await NextMessageAsync(socket, buffer) is { } message) OnMessage(message);
+    }
+
+    private async Task PingAsync()
+    {
+        // A timer's period is at most about 49 days; a longer interval (the config allows it) is that.
+        using var timer = new PeriodicTimer(PingInterval < MaxTimerPeriod ? PingInterval : MaxTimerPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+                if (Heartbeat() is { } ping) _outbound.Offer(ping.ToBytes());
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private void OnMessage(ReadOnlyMemory<byte> message)
@@ -188,16 +200,6 @@ public sealed class RelayConnection
         return new RelayFrame(Guid.NewGuid().ToString("N"), RelayTypes.Ping);
     }
 
-    /// <summary>
-    /// The worker's messages until it closes the socket or the socket breaks. One receive buffer for all: a message
-    /// that fits one receive (most do) is handed on where it is, valid until the next message is asked for.
-    /// </summary>
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> MessagesAsync(WebSocket socket)
-    {
-        var buffer = new byte[16 * 1024];
-        while (await NextMessageAsync(socket, buffer) is { } message) yield return message;
-    }
-
     /// <summary>The next whole message: in the receive buffer, or gathered from several receives; null at the end.</summary>
     private static async ValueTask<ReadOnlyMemory<byte>?> NextMessageAsync(WebSocket socket, byte[] buffer)
     {
@@ -233,8 +235,9 @@ public sealed class RelayConnection
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, description, grace.Token);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception)
         {
+            // A close that fails leaves the socket to the abort below: it is going away either way.
         }
         finally
         {
@@ -274,10 +277,5 @@ public sealed class RelayConnection
         writer.WriteStartArray(name);
         foreach (var value in values) writer.WriteStringValue(value);
         writer.WriteEndArray();
-    }
-
-    private sealed class Tick
-    {
-        public static readonly Tick Instance = new();
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Hosting;
-using Akka.Streams;
 using Router.Actors.Configuration;
 using Router.Actors.Providers;
 using Router.Actors.Relay;
@@ -32,7 +31,7 @@ public static partial class RelayEndpoint
     }
 
     private static async Task ConnectAsync(HttpContext context, RouterConfig config, WorkerGate gate, RelayWorkers workers,
-        IRequiredActor<RoutingActor> routing, ActorSystem system, ILogger<RelayWorkers> log)
+        IRequiredActor<RoutingActor> routing, ILogger<RelayWorkers> log)
     {
         if (!gate.Admits(context))
         {
@@ -65,7 +64,7 @@ public static partial class RelayEndpoint
         log.LogInformation("Relay worker {Worker} connected to {Provider} as {Account}", name, provider.Name, $"{provider.Name}#{connection.Number}");
         try
         {
-            await connection.RunAsync(socket, system.Materializer());
+            await connection.RunAsync(socket);
         }
         finally
         {

@@ -1,10 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Akka.Actor;
-using Akka.Streams;
 using Router.Actors.Relay;
 
 namespace Router.Tests.AiStudio;
@@ -15,34 +12,21 @@ namespace Router.Tests.AiStudio;
 /// </summary>
 public sealed class RelayConnectionTests : IAsyncLifetime
 {
-    private readonly ActorSystem _system = ActorSystem.Create("relay-connection");
     private readonly RelayConnection _connection = new("aistudio", "laptop", "entity-1", 1, TimeSpan.FromMinutes(5));
-    private WebSocket _worker = null!;
+    private LoopbackWebSockets _sockets = null!;
     private Task _running = Task.CompletedTask;
-    private TcpClient? _client, _server;
 
     public async Task InitializeAsync()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        _client = new TcpClient();
-        var accepting = listener.AcceptTcpClientAsync();
-        await _client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-        _server = await accepting;
-        listener.Stop();
-        var routerSide = WebSocket.CreateFromStream(_server.GetStream(), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
-        _worker = WebSocket.CreateFromStream(_client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
-        _running = _connection.RunAsync(routerSide, _system.Materializer());
+        _sockets = await LoopbackWebSockets.CreateAsync();
+        _running = _connection.RunAsync(_sockets.RouterSide);
     }
 
     public async Task DisposeAsync()
     {
         _connection.Close("test over");
         await _running.WaitAsync(TimeSpan.FromSeconds(10));
-        _worker.Dispose();
-        _client?.Dispose();
-        _server?.Dispose();
-        await _system.Terminate();
+        _sockets.Dispose();
     }
 
     [Fact]
@@ -166,23 +150,10 @@ public sealed class RelayConnectionTests : IAsyncLifetime
     private static HttpRequestMessage Request(string body = "{}") =>
         new(HttpMethod.Post, "http://upstream.test/v1beta/models/m:generateContent") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
-    private async Task<JsonObject> NextFrameAsync() => (await NextFrameWithTextAsync()).Frame;
+    private async Task<JsonObject> NextFrameAsync() => (await _sockets.NextFrameAsync()).Frame;
 
-    private async Task<(JsonObject Frame, string Raw)> NextFrameWithTextAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        var message = new MemoryStream();
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            result = await _worker.ReceiveAsync(buffer.AsMemory(), timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        } while (!result.EndOfMessage);
-        var raw = Encoding.UTF8.GetString(message.ToArray());
-        return (JsonNode.Parse(raw)!.AsObject(), raw);
-    }
+    private Task<(JsonObject Frame, string Raw)> NextFrameWithTextAsync() => _sockets.NextFrameAsync();
 
     private Task SendAsync(JsonObject frame) =>
-        _worker.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        _sockets.Worker.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
 }
