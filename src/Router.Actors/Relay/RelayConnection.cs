@@ -9,9 +9,10 @@ namespace Router.Actors.Relay;
 
 /// <summary>
 /// One connected worker: its socket (frames in, frames out, the pings) and the requests in flight on it, told
-/// apart by id. The socket is the relay's transport, as a connection is an HTTP client's: its frames are read and
-/// written where they arrive, and an answer's body reaches Akka.Streams as any upstream's body does, as a stream. Health is measured here (any frame from the
-/// worker is a sign of life); the account entity of the worker is told through <see cref="RelayHub"/>.
+/// apart by id. The socket is the relay's transport, as a connection is to an HTTP client: its frames are read and
+/// written on the threads where they arrive, and an answer's body goes on as a stream, into Akka.Streams as any
+/// upstream's body does. Health is measured here (any frame from the worker is a sign of life); the account entity
+/// of the worker is told through <see cref="RelayHub"/>.
 /// </summary>
 public sealed class RelayConnection
 {
