@@ -33,6 +33,7 @@ public sealed class RelayConnection
     // Where the messages' text is unescaped (see Scratch).
     private byte[] _scratch = new byte[16 * 1024];
     private const int KeptScratchBytes = 1 << 20;
+    private const int MessagesBeforeYield = 64;
     private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     public RelayConnection(string provider, string name, string entityId, int number, TimeSpan pingInterval)
@@ -127,7 +128,21 @@ public sealed class RelayConnection
     private async Task ReadAsync(WebSocket socket)
     {
         var buffer = new byte[16 * 1024];
-        while (!_closed.Task.IsCompleted && await NextMessageAsync(socket, buffer) is { } message) OnMessage(message);
+        var inARow = 0;
+        while (!_closed.Task.IsCompleted)
+        {
+            var next = NextMessageAsync(socket, buffer);
+            // Messages that are already there are read without a pause; after a run of them the loop lets go of its
+            // thread once, so a worker that floods its socket cannot keep a thread-pool thread to itself.
+            if (!next.IsCompleted) inARow = 0;
+            else if (++inARow == MessagesBeforeYield)
+            {
+                inARow = 0;
+                await Task.Yield();
+            }
+            if (await next is not { } message) return;
+            OnMessage(message);
+        }
     }
 
     private async Task PingAsync()

@@ -125,6 +125,22 @@ public sealed class RelaySendingTests
         }
     }
 
+    [Fact]
+    public async Task A_worker_whose_messages_are_always_there_does_not_keep_the_reading_thread()
+    {
+        // Every receive completes at once (a flood); without a pause the whole flood would be read before RunAsync
+        // even returned to its caller, on the caller's thread.
+        const int flood = 10_000;
+        var socket = new FloodingSocket(flood);
+        var connection = new RelayConnection("aistudio", "laptop", "entity-1", 1, TimeSpan.FromMinutes(5));
+        var running = connection.RunAsync(socket);
+        Assert.True(socket.Delivered < flood, $"all {socket.Delivered} messages were read before the read loop let go of its thread");
+
+        Assert.Equal("the worker closed the socket", await connection.Closed.WaitAsync(TimeSpan.FromSeconds(30)));
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(flood, socket.Delivered);
+    }
+
     private static ReadOnlyMemory<byte> Frame(int thread, int n) => BitConverter.GetBytes(((long)thread << 32) | (uint)n);
 
     private static async Task<string> NextIdAsync(LoopbackWebSockets sockets) => (await sockets.NextFrameAsync()).Frame["id"]!.GetValue<string>();
@@ -147,6 +163,25 @@ public sealed class RelaySendingTests
             Sent.Enqueue(((int)(value >> 32), (int)value));
             Interlocked.Decrement(ref _active);
         }
+    }
+
+    /// <summary>A socket whose receives complete at once: pings, then a close; its sends succeed at once.</summary>
+    private sealed class FloodingSocket(int pings) : SocketThatCannotSend
+    {
+        private static readonly byte[] Ping = Encoding.UTF8.GetBytes("""{"id":"p","type":"ping"}""");
+        public int Delivered;
+
+        public override ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (Delivered == pings) return ValueTask.FromResult(new ValueWebSocketReceiveResult(0, WebSocketMessageType.Close, true));
+            Delivered++;
+            Ping.CopyTo(buffer);
+            return ValueTask.FromResult(new ValueWebSocketReceiveResult(Ping.Length, WebSocketMessageType.Text, true));
+        }
+
+        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>A socket whose every send throws something no WebSocket documents; reads wait until it is aborted.</summary>
