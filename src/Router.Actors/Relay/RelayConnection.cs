@@ -109,7 +109,10 @@ public sealed class RelayConnection
             if (_pending.TryRemove(id, out var exchange)) exchange.Fail(reason);
     }
 
-    /// <summary>Runs the socket until it closes: the worker's messages are handled as they are read; frames go out as offered; a ping every interval.</summary>
+    /// <summary>
+    /// Runs the socket until it closes: the worker's messages are handled as they are read, frames go out as they are
+    /// offered, and a ping goes out every interval.
+    /// </summary>
     public async Task RunAsync(WebSocket socket)
     {
         _outbound.Start(socket);
