@@ -6,8 +6,8 @@ using Router.Protocols.Relay;
 namespace Router.Tests.AiStudio;
 
 /// <summary>
-/// A worker socket's sending side (<see cref="RelayConnection"/> over <c>FrameSender</c>): frames offered before the
-/// socket runs, from many threads at once, and a send that fails.
+/// How a worker socket is driven (<see cref="RelayConnection"/> over <c>FrameSender</c>): frames offered before the
+/// socket runs, from many threads at once, a send that fails, and a worker whose messages never stop coming.
 /// </summary>
 public sealed class RelaySendingTests
 {
@@ -149,7 +149,7 @@ public sealed class RelaySendingTests
         new(HttpMethod.Post, "http://upstream.test/v1beta/models/m:generateContent") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
     /// <summary>A socket that records what it sends, and whether two sends were ever under way at once; every third send waits.</summary>
-    private sealed class RecordingSocket : SocketThatCannotSend
+    private sealed class RecordingSocket : FakeSocket
     {
         private int _active, _sends;
         public int Overlaps;
@@ -166,7 +166,7 @@ public sealed class RelaySendingTests
     }
 
     /// <summary>A socket whose receives complete at once: pings, then a close; its sends succeed at once.</summary>
-    private sealed class FloodingSocket(int pings) : SocketThatCannotSend
+    private sealed class FloodingSocket(int pings) : FakeSocket
     {
         private static readonly byte[] Ping = Encoding.UTF8.GetBytes("""{"id":"p","type":"ping"}""");
         public int Delivered;
@@ -178,14 +178,20 @@ public sealed class RelaySendingTests
             Ping.CopyTo(buffer);
             return ValueTask.FromResult(new ValueWebSocketReceiveResult(Ping.Length, WebSocketMessageType.Text, true));
         }
-
-        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    /// <summary>A socket whose every send throws something no WebSocket documents; reads wait until it is aborted.</summary>
-    private class SocketThatCannotSend : WebSocket
+    /// <summary>A socket whose every send and close throws something no WebSocket documents.</summary>
+    private sealed class SocketThatCannotSend : FakeSocket
+    {
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("this socket cannot send");
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("this socket cannot send");
+    }
+
+    /// <summary>A socket in memory: sends and closes succeed at once; reads wait until it is aborted.</summary>
+    private class FakeSocket : WebSocket
     {
         private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private WebSocketState _state = WebSocketState.Open;
@@ -196,7 +202,7 @@ public sealed class RelaySendingTests
         public override string? SubProtocol => null;
 
         public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("this socket cannot send");
+            Task.CompletedTask;
 
         public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
         {
@@ -205,7 +211,7 @@ public sealed class RelaySendingTests
         }
 
         public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("this socket cannot send");
+            Task.CompletedTask;
 
         public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
             CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
