@@ -148,6 +148,24 @@ static class Native
     /// <summary>utime + stime of a process in seconds; 0 when it is gone.</summary>
     public static double CpuSeconds(int pid) => (CpuTicks(pid) ?? 0) / 100.0;
 
+    /// <summary>
+    /// Seconds one CPU has been busy since boot (/proc/stat: everything but idle and I/O wait, the kernel's softirqs and
+    /// the time the hypervisor took included): what the processes' own CPU times leave out, such as the loopback network
+    /// work the kernel does on that CPU. 0 when it cannot be read.
+    /// </summary>
+    public static double CoreBusySeconds(int cpu)
+    {
+        try
+        {
+            var prefix = $"cpu{cpu} ";
+            var line = File.ReadLines("/proc/stat").FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+            if (line is null) return 0;
+            var ticks = line[prefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray();
+            return (ticks.Sum() - ticks[3] - ticks[4] - (ticks.Length > 8 ? ticks[8] + ticks[9] : 0)) / 100.0; // less idle, iowait, and guest (already in user)
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { return 0; }
+    }
+
     /// <summary>One thread's name and its voluntary context switches so far (it went to sleep, to be woken again).</summary>
     public readonly record struct ThreadSleeps(string Name, long Sleeps);
 
