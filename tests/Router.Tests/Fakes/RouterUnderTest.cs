@@ -112,12 +112,53 @@ public static class TestConfig
 {
     public static string NewAuthDir() => Directory.CreateTempSubdirectory("router-test-").FullName;
 
-    /// <summary>A loopback port free right now, for a router whose address must be known before it starts.</summary>
+    /// <summary>
+    /// A loopback port free right now, for a router whose address must be known before it starts. It is taken below
+    /// the kernel's ephemeral range when there is room: a port in that range can be handed to any outgoing connection
+    /// between this check and the router's bind (the suite makes thousands), one below it only to another call of
+    /// this method, which never hands out the same port twice.
+    /// </summary>
     public static int FreePort()
     {
+        var below = EphemeralLow() - 1;
+        for (var attempt = 0; attempt < 200 && below - PortsBelowEphemeral >= 1024; attempt++)
+        {
+            var port = Random.Shared.Next(below - PortsBelowEphemeral, below + 1);
+            if (HandedOut.TryAdd(port, 0) && IsFree(port)) return port;
+        }
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private const int PortsBelowEphemeral = 10_000;
+    private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
+
+    /// <summary>The first port of the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range), 32768 if unknown.</summary>
+    private static int EphemeralLow()
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32768;
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     public static RouterConfig Build(IEnumerable<ProviderConfig> providers, IEnumerable<RouteConfig> routes, string? authDir = null,
