@@ -149,8 +149,7 @@ static class AccountTargets
     }
 
     /// <summary>CPU seconds of the load generator's side: this process (clients and relay worker) and the fake upstream.</summary>
-    private static double LoadSideCpuSeconds(Child fake) =>
-        System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds + Native.CpuSeconds(fake.Pid);
+    private static double LoadSideCpuSeconds(Child fake) => Native.CpuSeconds(Environment.ProcessId) + Native.CpuSeconds(fake.Pid);
 
     /// <summary>One request of each mode, retried for a few seconds while accounts sign in and the worker joins.</summary>
     private static async Task<string?> PreflightAsync(HttpClient client, Target t, bool stream, int chunks)
@@ -233,15 +232,16 @@ static class AccountTargets
     {
         var runs = a.Runs.Where(r => r.Target == target && r.Mode == mode).ToList();
         if (runs.Count == 0 || runs.Sum(r => r.Ok) == 0) return null;
+        var key = $"{target} {mode}";
         static double? Median(IEnumerable<double?> xs) => xs.OfType<double>().Order().ToList() is { Count: > 0 } l ? l[l.Count / 2] : null;
         return new Summary(runs.Sum(r => r.Ok) / runs.Sum(r => r.Seconds), Median(runs.Select(r => r.P50)), runs.Max(r => r.P99),
             Median(runs.Select(r => r.TtftP50)), runs.Sum(r => r.Errors), string.Join(" / ", runs.Select(r => r.Rps.ToString("0"))),
             PerRequest(a.RouterCpuSeconds, 1e6), PerRequest(a.RouterAllocatedBytes, 1.0 / 1024), PerRequest(a.RouterWorkItems, 1),
-            a.LoadCoreBusySeconds.TryGetValue($"{target} {mode}", out var busy) ? busy / runs.Sum(r => r.Seconds) : null,
+            a.LoadCoreBusySeconds.TryGetValue(key, out var busy) ? busy / runs.Sum(r => r.Seconds) : null,
             PerRequest(a.LoadSideCpuSeconds, 1e6));
 
         double? PerRequest(Dictionary<string, double> totals, double scale) =>
-            totals.TryGetValue($"{target} {mode}", out var total) && total > 0 ? total * scale / runs.Sum(r => r.Ok) : null;
+            totals.TryGetValue(key, out var total) && total > 0 ? total * scale / runs.Sum(r => r.Ok) : null;
     }
 
     /// <summary>The Targets rows: each account kind's throughput vs its API-key reference, closed 64, within 10% = met.</summary>

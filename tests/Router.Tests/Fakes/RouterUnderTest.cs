@@ -120,7 +120,7 @@ public static class TestConfig
     /// </summary>
     public static int FreePort()
     {
-        var below = EphemeralLow() - 1;
+        var below = EphemeralLow - 1;
         for (var attempt = 0; attempt < 200 && below - PortsBelowEphemeral >= 1024; attempt++)
         {
             var port = Random.Shared.Next(below - PortsBelowEphemeral, below + 1);
@@ -133,9 +133,10 @@ public static class TestConfig
 
     private const int PortsBelowEphemeral = 10_000;
     private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
+    private static readonly int EphemeralLow = ReadEphemeralLow();
 
     /// <summary>The first port of the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range), 32768 if unknown.</summary>
-    private static int EphemeralLow()
+    private static int ReadEphemeralLow()
     {
         try
         {
